@@ -1,0 +1,24 @@
+#include "bot/core/learner.hpp"
+
+#include <algorithm>
+
+namespace mc::core {
+
+const Enrollment* LearnerState::enrollment(std::string_view course) const {
+  auto it = std::find_if(enrollments.begin(), enrollments.end(),
+                         [&](const Enrollment& e) { return e.course == course; });
+  return it == enrollments.end() ? nullptr : &*it;
+}
+
+Enrollment* LearnerState::enrollment(std::string_view course) {
+  auto it = std::find_if(enrollments.begin(), enrollments.end(),
+                         [&](const Enrollment& e) { return e.course == course; });
+  return it == enrollments.end() ? nullptr : &*it;
+}
+
+bool LearnerState::passed(std::string_view course) const {
+  const Enrollment* e = enrollment(course);
+  return e != nullptr && e->ever_passed;
+}
+
+}  // namespace mc::core

@@ -1,0 +1,56 @@
+#pragma once
+
+// Drains the outbox: reads entries through the consumer group, hands each to the sender for its
+// route, and acks, retries (backoff with jitter, 429 retry_after) or dead-letters it.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "bot/core/message.hpp"
+#include "bot/core/send_outcome.hpp"
+#include "bot/engine/engine.hpp"
+#include "bot/store/store.hpp"
+
+namespace mc::delivery {
+
+/// Sends one message; `skip_parts` parts of a split message were already accepted earlier.
+using Sender =
+    std::function<boost::asio::awaitable<core::SendOutcome>(const core::Outbound&, int skip_parts)>;
+
+struct DispatcherConfig {
+  std::string consumer = "local";  ///< this instance's consumer name (unique per instance)
+  int batch = 64;
+  int max_attempts = 8;  ///< then the message is dead-lettered
+  std::chrono::milliseconds backoff_base{500};
+  std::chrono::milliseconds backoff_max{60'000};
+  std::chrono::milliseconds reclaim_idle{30'000};  ///< a crashed consumer's entries after this
+  std::chrono::milliseconds block{1'000};
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(boost::asio::any_io_executor executor, store::Store& store, DispatcherConfig config,
+             engine::NowFn now);
+
+  /// Registers the sender for routes starting with `route_prefix` ("telegram:", "console:").
+  void add_sender(std::string route_prefix, Sender sender);
+
+  /// Called when a platform says the learner can no longer be reached (blocked the bot, left
+  /// the workspace): the app marks the learner so nothing more is pushed.
+  void on_unreachable(std::function<boost::asio::awaitable<void>(const core::Outbound&)> fn);
+
+  /// Runs until stop(); in-flight sends finish first.
+  boost::asio::awaitable<void> run();
+  void stop();
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace mc::delivery

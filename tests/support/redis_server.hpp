@@ -1,0 +1,2 @@
+#pragma once
+// Placeholder: the store part provides a real redis-server fixture here.

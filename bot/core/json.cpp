@@ -164,6 +164,7 @@ json to_json(const LearnerState& s) {
                {{"next_due", to_millis(s.push.next_due)},
                 {"awaiting_since", to_millis(s.push.awaiting_since)},
                 {"reminders", s.push.reminders}}},
+              {"has_home", s.has_home},
               {"created", to_millis(s.created)},
               {"last_seen", to_millis(s.last_seen)}};
 }
@@ -202,6 +203,7 @@ std::optional<LearnerState> learner_from_json(const json& j) {
     s.push.next_due = time_or(push, "next_due");
     s.push.awaiting_since = time_or(push, "awaiting_since");
     s.push.reminders = get_or<int>(push, "reminders", 0);
+    s.has_home = get_or<bool>(j, "has_home", false);
     s.created = time_or(j, "created");
     s.last_seen = time_or(j, "last_seen");
     return s;

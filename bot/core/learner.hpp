@@ -59,6 +59,7 @@ struct LearnerState {
   std::vector<Enrollment> enrollments;
   Profile profile;
   PushState push;
+  bool has_home = false;  ///< the learner opened an app home (Slack): keep it up to date
   Time created{};
   Time last_seen{};
 

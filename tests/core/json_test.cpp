@@ -1,0 +1,82 @@
+#include "bot/core/json.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace mc::core {
+namespace {
+
+LearnerState sample_state() {
+  LearnerState s;
+  s.id = "telegram:1:2";
+  s.display_name = "Ada";
+  s.address = {"telegram:1", "2"};
+  s.focus = "intro";
+  Enrollment e;
+  e.course = "intro";
+  e.status = Enrollment::Status::failed;
+  e.step = 3;
+  e.answered = 2;
+  e.correct = 1;
+  e.attempt = 2;
+  e.best_score = 50;
+  e.missed = {"q2"};
+  e.started = from_millis(1000);
+  e.finished = from_millis(2000);
+  s.enrollments.push_back(e);
+  s.profile = {"Europe/Berlin", 570, true, false, true};
+  s.push = {from_millis(5000), from_millis(4000), 1};
+  s.has_home = true;
+  s.created = from_millis(10);
+  s.last_seen = from_millis(20);
+  return s;
+}
+
+TEST(Json, LearnerRoundTrips) {
+  LearnerState s = sample_state();
+  auto back = learner_from_json(to_json(s));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, s);
+}
+
+TEST(Json, LearnerIgnoresUnknownAndDefaultsMissingFields) {
+  nlohmann::json j = {{"schema", 1}, {"id", "console:me"}, {"future_field", {1, 2}}};
+  auto s = learner_from_json(j);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->id, "console:me");
+  EXPECT_EQ(s->profile.lesson_minute, -1);
+  EXPECT_TRUE(s->enrollments.empty());
+}
+
+TEST(Json, RejectsWhatIsNotALearner) {
+  EXPECT_FALSE(learner_from_json(nlohmann::json::array()).has_value());
+  EXPECT_FALSE(learner_from_json({{"id", "x"}}).has_value());              // no schema
+  EXPECT_FALSE(learner_from_json({{"schema", 1}, {"id", 5}}).has_value());  // wrong type
+  EXPECT_FALSE(learner_from_json({{"schema", 1}, {"id", "x"}, {"enrollments", {{{"course", 1}}}}})
+                   .has_value());
+}
+
+TEST(Json, OutboundRoundTrips) {
+  Outbound m;
+  m.kind = Outbound::Kind::edit;
+  m.learner = "slack:T1:U1";
+  m.to = {"slack:T1", "D1"};
+  m.body = parse_markdown("**Hi** <there> & [x](https://e.org)\n\n- a\n1. b\n\n```\nc\n```");
+  m.keyboard = {{{"A", "mc1|c"}}, {{"B", "mc1|p"}, {"C", "mc1|e|x"}}};
+  m.ref = "123.456";
+  m.key = "slack:Ev1#2";
+  auto back = outbound_from_json(to_json(m));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, m);
+}
+
+TEST(Json, RejectsMalformedOutbound) {
+  EXPECT_FALSE(outbound_from_json({{"kind", "fly"}, {"to", {}}, {"body", nlohmann::json::array()}})
+                   .has_value());
+  EXPECT_FALSE(outbound_from_json({{"kind", "send"}, {"to", {}}, {"body", "text"}}).has_value());
+  EXPECT_FALSE(outbound_from_json("string").has_value());
+}
+
+}  // namespace
+}  // namespace mc::core

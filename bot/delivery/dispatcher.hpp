@@ -13,6 +13,7 @@
 
 #include "bot/core/message.hpp"
 #include "bot/core/send_outcome.hpp"
+#include "bot/delivery/rate_limiter.hpp"
 #include "bot/engine/engine.hpp"
 #include "bot/store/store.hpp"
 
@@ -26,10 +27,13 @@ struct DispatcherConfig {
   std::string consumer = "local";  ///< this instance's consumer name (unique per instance)
   int batch = 64;
   int max_attempts = 8;  ///< then the message is dead-lettered
-  std::chrono::milliseconds backoff_base{500};
-  std::chrono::milliseconds backoff_max{60'000};
-  std::chrono::milliseconds reclaim_idle{30'000};  ///< a crashed consumer's entries after this
+  std::chrono::milliseconds backoff_base{500};   ///< first retry delay, doubled per attempt
+  std::chrono::milliseconds backoff_max{30'000};  ///< cap of one delay (with jitter)
+  /// Entries of a consumer idle this long are taken over (a crashed instance's). Held entries
+  /// are touched while they wait, so this must exceed backoff_max.
+  std::chrono::milliseconds reclaim_idle{60'000};
   std::chrono::milliseconds block{1'000};
+  int max_in_flight = 512;  ///< entries taken from the outbox and not yet finished
 };
 
 class Dispatcher {
@@ -43,6 +47,12 @@ class Dispatcher {
   /// Called when a platform says the learner can no longer be reached (blocked the bot, left
   /// the workspace): the app marks the learner so nothing more is pushed.
   void on_unreachable(std::function<boost::asio::awaitable<void>(const core::Outbound&)> fn);
+
+  /// Proactive limits for routes starting with `route_prefix`.
+  void set_limits(std::string route_prefix, RouteLimits limits);
+
+  /// Entries taken from the outbox and not yet finished (0 when idle).
+  int in_flight() const;
 
   /// Runs until stop(); in-flight sends finish first.
   boost::asio::awaitable<void> run();

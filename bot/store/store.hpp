@@ -91,6 +91,10 @@ class Store {
   /// Entries pending longer than `min_idle` in other (crashed) consumers, claimed for `consumer`.
   boost::asio::awaitable<boost::system::result<std::vector<OutboxEntry>>> reclaim_outbox(
       std::string consumer, std::chrono::milliseconds min_idle, int count);
+  /// Resets the idle time of an entry this consumer holds (XCLAIM ... JUSTID), so a long wait
+  /// before a retry is not mistaken for a crash and reclaimed by another instance.
+  boost::asio::awaitable<boost::system::result<void>> touch(const OutboxEntry& entry,
+                                                            std::string consumer);
   /// Done with an entry: XACK + XDEL.
   boost::asio::awaitable<boost::system::result<void>> ack(const OutboxEntry& entry);
   /// Re-queues an entry for a later attempt (new entry with attempt+1, then ack of the old one,

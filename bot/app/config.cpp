@@ -1,0 +1,164 @@
+#include "bot/app/config.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/url/parse.hpp>
+#include <charconv>
+#include <cstdlib>
+#include <regex>
+#include <unistd.h>
+
+namespace mc::app {
+namespace {
+
+std::optional<long> parse_long(const std::string& s) {
+  long v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+bool is_http_url(const std::string& s, bool https_only) {
+  auto url = boost::urls::parse_absolute_uri(s);
+  if (!url || url->host().empty()) return false;
+  if (url->scheme() == "https") return true;
+  return !https_only && url->scheme() == "http";
+}
+
+std::string default_instance_id() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return std::string(host[0] != '\0' ? host : "instance") + "-" + std::to_string(getpid());
+}
+
+}  // namespace
+
+const std::vector<Variable>& variables() {
+  static const std::vector<Variable> vars = {
+      {"PORT", "8080", "TCP port of the webhook server"},
+      {"BIND", "0.0.0.0", "address the webhook server listens on"},
+      {"PUBLIC_URL", "(none)",
+       "public https base URL of this bot; with it, `serve` registers the Telegram webhook "
+       "itself"},
+      {"REDIS_URL", "redis://127.0.0.1:6379/0",
+       "Redis to keep learner state in: redis://[[user]:password@]host[:port][/db]"},
+      {"CONTENT_DIR", "content", "folder of course files"},
+      {"LOG_LEVEL", "info", "trace, debug, info, warn, error, critical or off"},
+      {"INSTANCE_ID", "<hostname>-<pid>",
+       "name of this instance among several sharing one Redis (outbox consumer)"},
+      {"TELEGRAM_BOT_TOKEN", "(none)", "token from @BotFather; enables Telegram"},
+      {"TELEGRAM_WEBHOOK_SECRET", "(none)",
+       "secret_token given to setWebhook; required with TELEGRAM_BOT_TOKEN (1-256 of "
+       "A-Z a-z 0-9 _ -)"},
+      {"TELEGRAM_API_URL", "https://api.telegram.org", "Bot API base URL (http:// for local fakes)"},
+  };
+  return vars;
+}
+
+std::optional<std::string> process_env(const char* name) {
+  const char* v = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): read once at start-up
+  if (v == nullptr) return std::nullopt;
+  return std::string(v);
+}
+
+ConfigResult load_config(const Getenv& getenv) {
+  ConfigResult r;
+  Config& c = r.config;
+  auto get = [&](const char* name) -> std::optional<std::string> {
+    auto v = getenv(name);
+    if (v && v->empty()) return std::nullopt;  // an empty variable means "use the default"
+    return v;
+  };
+  auto error = [&](const char* name, const std::string& what) {
+    r.errors.push_back(std::string(name) + ": " + what);
+  };
+
+  if (auto v = get("PORT")) {
+    auto port = parse_long(*v);
+    if (!port || *port < 1 || *port > 65535) {
+      error("PORT", "must be a number from 1 to 65535, got \"" + *v + "\"");
+    } else {
+      c.port = static_cast<unsigned short>(*port);
+    }
+  }
+  if (auto v = get("BIND")) {
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(*v, ec);
+    if (ec) {
+      error("BIND", "must be an IP address such as 0.0.0.0 or 127.0.0.1, got \"" + *v + "\"");
+    } else {
+      c.bind = *v;
+    }
+  }
+  if (auto v = get("PUBLIC_URL")) {
+    if (!is_http_url(*v, /*https_only=*/true)) {
+      error("PUBLIC_URL", "must be an https:// URL (platforms only call https webhooks)");
+    } else {
+      c.public_url = *v;
+      while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+    }
+  }
+  if (auto v = get("LOG_LEVEL")) {
+    static const std::regex levels("trace|debug|info|warn|warning|error|critical|off");
+    if (!std::regex_match(*v, levels)) {
+      error("LOG_LEVEL", "must be one of trace, debug, info, warn, error, critical, off");
+    } else {
+      c.log_level = *v == "warning" ? "warn" : *v;
+    }
+  }
+  if (auto v = get("REDIS_URL")) c.redis_url = *v;
+  std::string why;
+  if (auto redis = store::parse_redis_url(c.redis_url, &why)) {
+    c.redis = *redis;
+  } else {
+    error("REDIS_URL", why);  // the parser's message never repeats the password
+  }
+  if (auto v = get("CONTENT_DIR")) c.content_dir = *v;
+  c.instance_id = get("INSTANCE_ID").value_or(default_instance_id());
+
+  if (auto v = get("TELEGRAM_BOT_TOKEN")) {
+    static const std::regex token(R"(\d{1,20}:[A-Za-z0-9_-]{20,})");
+    if (!std::regex_match(*v, token)) {
+      error("TELEGRAM_BOT_TOKEN", "does not look like a BotFather token (<digits>:<secret>)");
+    } else {
+      c.telegram_token = *v;
+    }
+  }
+  if (auto v = get("TELEGRAM_WEBHOOK_SECRET")) {
+    static const std::regex secret("[A-Za-z0-9_-]{1,256}");
+    if (!std::regex_match(*v, secret)) {
+      error("TELEGRAM_WEBHOOK_SECRET", "must be 1-256 characters of A-Z, a-z, 0-9, _ and -");
+    } else {
+      c.telegram_secret = *v;
+    }
+  }
+  if (c.telegram_enabled() && c.telegram_secret.empty() &&
+      std::none_of(r.errors.begin(), r.errors.end(),
+                   [](const std::string& e) { return e.starts_with("TELEGRAM_WEBHOOK_SECRET"); })) {
+    error("TELEGRAM_WEBHOOK_SECRET",
+          "is required with TELEGRAM_BOT_TOKEN, or anyone could post forged updates");
+  }
+  if (auto v = get("TELEGRAM_API_URL")) {
+    if (!is_http_url(*v, /*https_only=*/false)) {
+      error("TELEGRAM_API_URL", "must be an http:// or https:// URL");
+    } else {
+      c.telegram_api_url = *v;
+      while (!c.telegram_api_url.empty() && c.telegram_api_url.back() == '/') {
+        c.telegram_api_url.pop_back();
+      }
+    }
+  }
+  return r;
+}
+
+std::string Config::describe() const {
+  auto secret = [](const std::string& s) { return s.empty() ? "unset" : "set"; };
+  return "listen " + bind + ":" + std::to_string(port) + ", redis " + redis.host + ":" +
+         std::to_string(redis.port) + "/" + std::to_string(redis.db) +
+         (redis.password.empty() ? "" : " (auth)") + ", content " + content_dir +
+         ", instance " + instance_id + ", telegram " +
+         (telegram_enabled() ? std::string("on via ") + telegram_api_url : "off") +
+         " (token " + secret(telegram_token) + ", secret " + secret(telegram_secret) + ")" +
+         (public_url.empty() ? "" : ", public " + public_url);
+}
+
+}  // namespace mc::app

@@ -1,0 +1,182 @@
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "adapters/telegram/client.hpp"
+#include "bot/app/commands.hpp"
+#include "bot/app/setup.hpp"
+#include "bot/app/webhooks.hpp"
+#include "bot/delivery/dispatcher.hpp"
+#include "bot/http/client.hpp"
+#include "bot/http/server.hpp"
+#include "bot/metrics/metrics.hpp"
+#include "bot/store/store.hpp"
+
+namespace mc::app {
+namespace {
+
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+
+// Learns the bot's username (to recognise /cmd@ThisBot) and registers the webhook when a public
+// URL is configured. Retries until Telegram answers; the server works meanwhile.
+asio::awaitable<void> telegram_startup(telegram::Client& client, telegram::BotIdentity& bot,
+                                       const Config& config) {
+  auto ex = co_await asio::this_coro::executor;
+  std::chrono::seconds backoff{1};
+  while (true) {
+    auto me = co_await client.get_me();
+    if (me) {
+      bot.username = me->username;
+      spdlog::info("telegram: running as @{} ({})", bot.username, bot.id);
+      break;
+    }
+    spdlog::warn("telegram: getMe failed ({}), retrying in {}s", me.error().message(),
+                 backoff.count());
+    asio::steady_timer timer(ex, backoff);
+    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    backoff = std::min(backoff * 2, std::chrono::seconds{60});
+  }
+  if (config.public_url.empty()) co_return;
+  telegram::ApiCall call{"setWebhook",
+                         {{"url", config.public_url + "/telegram/webhook"},
+                          {"secret_token", config.telegram_secret},
+                          {"allowed_updates", {"message", "callback_query", "my_chat_member"}}}};
+  auto outcome = co_await client.call(call);
+  if (outcome.status == core::SendOutcome::Status::sent) {
+    spdlog::info("telegram: webhook set to {}/telegram/webhook", config.public_url);
+  } else {
+    spdlog::error("telegram: setWebhook failed: {}", outcome.reason);
+  }
+}
+
+}  // namespace
+
+int serve() {
+  auto setup = prepare();
+  if (!setup) return 2;
+  const Config& config = setup->config;
+  spdlog::info("microcourse serve: {}", config.describe());
+  spdlog::info("content: {} courses from {}", setup->catalog.courses().size(), config.content_dir);
+
+  asio::io_context ioc(1);
+  auto ex = ioc.get_executor();
+
+  store::RedisClient redis(ex, config.redis);
+  redis.start();
+  store::Store store(redis);
+  engine::Engine engine(setup->catalog, store, system_now);
+  http::Client http_client(ex);
+
+  auto bot = std::make_shared<telegram::BotIdentity>();
+  std::optional<telegram::Client> telegram_client;
+  if (config.telegram_enabled()) {
+    bot->id = config.telegram_token.substr(0, config.telegram_token.find(':'));
+    telegram_client.emplace(http_client,
+                            telegram::ClientConfig{config.telegram_api_url, config.telegram_token});
+  }
+
+  http::Router router;
+  router.add(bhttp::verb::get, "/healthz", [](http::Request req) -> asio::awaitable<http::Response> {
+    co_return http::make_response(req, bhttp::status::ok, "ok\n");
+  });
+  router.add(bhttp::verb::get, "/readyz",
+             [&](http::Request req) -> asio::awaitable<http::Response> {
+               if (!store.connected()) {
+                 co_return http::make_response(req, bhttp::status::service_unavailable,
+                                               "redis unavailable\n");
+               }
+               co_return http::make_response(req, bhttp::status::ok, "ready\n");
+             });
+  router.add(bhttp::verb::get, "/metrics", [](http::Request req) -> asio::awaitable<http::Response> {
+    co_return http::make_response(req, bhttp::status::ok, metrics::Registry::global().render(),
+                                  "text/plain; version=0.0.4; charset=utf-8");
+  });
+  if (telegram_client) {
+    router.add(bhttp::verb::post, "/telegram/webhook",
+               telegram_webhook(engine, config.telegram_secret, bot));
+  }
+
+  http::ServerConfig server_config;
+  server_config.bind = config.bind;
+  server_config.port = config.port;
+  http::Server server(ex, server_config,
+                      [&router](http::Request req) { return router(std::move(req)); });
+  auto endpoint = server.listen();
+  if (!endpoint) {
+    spdlog::critical("cannot listen on {}:{}: {}", config.bind, config.port,
+                     endpoint.error().message());
+    return 1;
+  }
+  server.start();
+  spdlog::info("listening on {}:{}", endpoint->address().to_string(), endpoint->port());
+
+  delivery::DispatcherConfig dispatch_config;
+  dispatch_config.consumer = config.instance_id;
+  delivery::Dispatcher dispatcher(ex, store, dispatch_config, system_now);
+  if (telegram_client) {
+    dispatcher.add_sender("telegram:", [&](const core::Outbound& m, int skip) {
+      return telegram_client->send(m, skip);
+    });
+  }
+  dispatcher.on_unreachable([&](const core::Outbound& m) -> asio::awaitable<void> {
+    core::Inbound blocked;
+    blocked.kind = core::Inbound::Kind::blocked;
+    blocked.learner = m.learner;
+    blocked.event_id = "unreachable:" + m.key;
+    (void)co_await engine.handle(blocked);
+  });
+  // Set when the dispatcher has returned, so shutdown can wait for in-flight sends to be acked.
+  bool dispatcher_done = false;
+  asio::steady_timer dispatcher_finished(ex, asio::steady_timer::time_point::max());
+  asio::co_spawn(ex, dispatcher.run(), [&](std::exception_ptr e) {
+    if (e) spdlog::critical("dispatcher stopped unexpectedly");
+    dispatcher_done = true;
+    dispatcher_finished.cancel();
+  });
+  if (telegram_client) {
+    asio::co_spawn(ex, telegram_startup(*telegram_client, *bot, config), asio::detached);
+  }
+
+  // Graceful shutdown: stop accepting, finish in-flight requests and sends, then let run()
+  // return. A watchdog bounds the whole thing.
+  asio::signal_set signals(ex, SIGINT, SIGTERM);
+  asio::steady_timer watchdog(ex);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down", signal);
+    watchdog.expires_after(std::chrono::seconds(20));
+    watchdog.async_wait([&](const boost::system::error_code& wec) {
+      if (!wec) {
+        spdlog::error("shutdown took too long, stopping");
+        ioc.stop();
+      }
+    });
+    asio::co_spawn(
+        ex,
+        [&]() -> asio::awaitable<void> {
+          co_await server.shutdown();
+          dispatcher.stop();
+          if (!dispatcher_done) {
+            (void)co_await dispatcher_finished.async_wait(asio::as_tuple(asio::use_awaitable));
+          }
+        },
+        [&](std::exception_ptr) {
+          redis.stop();
+          http_client.close();
+          watchdog.cancel();
+        });
+  });
+  ioc.run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace mc::app

@@ -1,0 +1,310 @@
+#include "bot/delivery/dispatcher.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <deque>
+#include <random>
+
+#include "bot/metrics/metrics.hpp"
+
+namespace mc::delivery {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string platform_of(const std::string& route) { return route.substr(0, route.find(':')); }
+
+const char* kind_name(core::Outbound::Kind kind) {
+  switch (kind) {
+    case core::Outbound::Kind::send:
+      return "send";
+    case core::Outbound::Kind::edit:
+      return "edit";
+    case core::Outbound::Kind::ack:
+      return "ack";
+    case core::Outbound::Kind::home:
+      return "home";
+  }
+  return "other";
+}
+
+// Acks of a button press and home views are not chat messages: no per-chat limit applies.
+bool is_chat_message(const core::Outbound& m) {
+  return m.kind == core::Outbound::Kind::send || m.kind == core::Outbound::Kind::edit;
+}
+
+asio::awaitable<void> sleep_for(std::chrono::nanoseconds d) {
+  if (d <= 0ns) co_return;
+  asio::steady_timer timer(co_await asio::this_coro::executor, d);
+  (void)co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+}  // namespace
+
+struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
+  Impl(asio::any_io_executor ex, store::Store& s, DispatcherConfig c, engine::NowFn n)
+      : executor(ex), store(s), config(std::move(c)), now(std::move(n)), wake(ex),
+        rng(std::random_device{}()) {}
+
+  asio::any_io_executor executor;
+  store::Store& store;
+  DispatcherConfig config;
+  engine::NowFn now;
+  std::vector<std::pair<std::string, Sender>> senders;
+  std::function<asio::awaitable<void>(const core::Outbound&)> unreachable;
+  RateLimiter limiter;
+  asio::steady_timer wake;  // woken when capacity frees up or on stop
+  std::mt19937 rng;
+  bool stopping = false;
+  int in_flight = 0;
+  // One queue per chat: a chat's messages go out one at a time, in outbox order (the lesson
+  // before its feedback), while different chats are served concurrently.
+  std::map<std::string, std::deque<store::OutboxEntry>> queues;
+
+  metrics::Registry& metrics = metrics::Registry::global();
+
+  const Sender* sender_for(const std::string& route) const {
+    for (const auto& [prefix, sender] : senders) {
+      if (route.starts_with(prefix)) return &sender;
+    }
+    return nullptr;
+  }
+
+  void enqueue(store::OutboxEntry entry) {
+    std::string key = entry.message.to.route + "/" + entry.message.to.chat;
+    auto& queue = queues[key];
+    queue.push_back(std::move(entry));
+    ++in_flight;
+    if (queue.size() == 1) {
+      asio::co_spawn(executor, drain(shared_from_this(), key), asio::detached);
+    }
+  }
+
+  static asio::awaitable<void> drain(std::shared_ptr<Impl> self, std::string key) {
+    while (true) {
+      auto it = self->queues.find(key);
+      if (it == self->queues.end() || it->second.empty()) break;
+      store::OutboxEntry entry = it->second.front();
+      co_await self->deliver(entry);
+      it = self->queues.find(key);
+      it->second.pop_front();
+      --self->in_flight;
+      self->wake.cancel();
+      if (it->second.empty()) {
+        self->queues.erase(it);
+        break;
+      }
+    }
+  }
+
+  std::chrono::milliseconds backoff(int attempt) {
+    auto base = config.backoff_base * (1LL << std::min(attempt, 16));
+    auto capped = std::min<std::chrono::milliseconds>(base, config.backoff_max);
+    // Full jitter in [capped/2, capped]: instances retrying after one outage spread out.
+    std::uniform_int_distribution<long long> jitter(capped.count() / 2, capped.count());
+    return std::chrono::milliseconds(jitter(rng));
+  }
+
+  // Waits `d` while holding `entry`: wakes up for stop() within a quarter second, and keeps a
+  // long wait's entry claimed so that no other instance takes it over as abandoned.
+  asio::awaitable<void> hold(const store::OutboxEntry& entry, std::chrono::nanoseconds d) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto until = start + d;
+    auto next_touch = start + config.reclaim_idle / 3;
+    while (!stopping) {
+      auto now_steady = std::chrono::steady_clock::now();
+      if (now_steady >= until) co_return;
+      if (now_steady >= next_touch) {
+        (void)co_await store.touch(entry, config.consumer);
+        next_touch = now_steady + config.reclaim_idle / 3;
+      }
+      co_await sleep_for(std::min<std::chrono::nanoseconds>(until - now_steady, 250ms));
+    }
+  }
+
+  // Sends one entry until it is delivered, given up on, or handed back at shutdown.
+  asio::awaitable<void> deliver(store::OutboxEntry entry) {
+    const core::Outbound& m = entry.message;
+    const std::string platform = platform_of(m.to.route);
+    const Sender* sender = sender_for(m.to.route);
+    if (sender == nullptr) {
+      co_await finish_dead(entry, "no sender for route " + m.to.route);
+      co_return;
+    }
+    if (auto wait = entry.not_before - now(); wait > 0ms) co_await hold(entry, wait);
+
+    while (true) {
+      if (stopping) {
+        // Hand it back for whoever runs next; its attempts and sent parts are kept.
+        (void)co_await store.retry(entry, now(), entry.parts_done);
+        co_return;
+      }
+      if (is_chat_message(m)) {
+        co_await hold(entry, limiter.reserve_chat(m.to.route, m.to.chat,
+                                                  std::chrono::steady_clock::now()));
+        co_await sleep_for(limiter.reserve_bot(m.to.route, std::chrono::steady_clock::now()));
+      }
+      core::SendOutcome outcome = co_await (*sender)(m, entry.parts_done);
+      entry.parts_done += outcome.parts_done;
+      using Status = core::SendOutcome::Status;
+      switch (outcome.status) {
+        case Status::sent:
+          metrics.inc("microcourse_messages_sent_total", "Messages accepted by the platform",
+                      {{"platform", platform}, {"kind", kind_name(m.kind)}});
+          co_await finish_ack(entry);
+          co_return;
+        case Status::unreachable:
+          metrics.inc("microcourse_messages_failed_total",
+                      "Messages the platform refused or failed, by reason",
+                      {{"platform", platform}, {"reason", "unreachable"}});
+          spdlog::info("dispatcher: {} unreachable ({}), pausing their pushes", m.learner,
+                       outcome.reason);
+          co_await finish_ack(entry);
+          if (unreachable && !m.learner.empty()) co_await unreachable(m);
+          co_return;
+        case Status::permanent:
+          metrics.inc("microcourse_messages_failed_total",
+                      "Messages the platform refused or failed, by reason",
+                      {{"platform", platform}, {"reason", "permanent"}});
+          co_await finish_dead(entry, outcome.reason);
+          co_return;
+        case Status::retry_after: {
+          metrics.inc("microcourse_rate_limited_total",
+                      "429 answers from platforms (each obeyed before retrying)",
+                      {{"platform", platform}});
+          auto pause = std::max<std::chrono::milliseconds>(outcome.retry_after, 1s);
+          limiter.pause(m.to.route, m.to.chat, std::chrono::steady_clock::now() + pause,
+                        /*whole_bot=*/!is_chat_message(m));
+          spdlog::warn("dispatcher: {} rate limited, retrying after {} ms", platform,
+                       pause.count());
+          // A 429 is the platform pacing us, not a failure of the message: no attempt used.
+          if (!is_chat_message(m)) co_await hold(entry, pause);
+          break;
+        }
+        case Status::transient: {
+          metrics.inc("microcourse_messages_failed_total",
+                      "Messages the platform refused or failed, by reason",
+                      {{"platform", platform}, {"reason", "transient"}});
+          entry.attempt += 1;
+          if (entry.attempt >= config.max_attempts) {
+            co_await finish_dead(entry, "gave up after " + std::to_string(entry.attempt) +
+                                            " attempts: " + outcome.reason);
+            co_return;
+          }
+          auto delay = backoff(entry.attempt - 1);
+          spdlog::warn("dispatcher: {} send failed ({}), attempt {} of {}, retry in {} ms",
+                       platform, outcome.reason, entry.attempt, config.max_attempts,
+                       delay.count());
+          co_await hold(entry, delay);
+          break;
+        }
+      }
+    }
+  }
+
+  asio::awaitable<void> finish_ack(const store::OutboxEntry& entry) {
+    // The platform has the message; if the ack can't be written the entry stays pending and
+    // may be sent again after a reclaim (the at-least-once window, see README).
+    for (int i = 0; i < 3; ++i) {
+      if (co_await store.ack(entry)) co_return;
+      co_await sleep_for(200ms);
+    }
+    spdlog::error("dispatcher: could not ack outbox entry {} (it may be sent again)", entry.id);
+  }
+
+  asio::awaitable<void> finish_dead(const store::OutboxEntry& entry, const std::string& reason) {
+    metrics.inc("microcourse_dead_letters_total", "Messages moved to the dead-letter stream",
+                {{"platform", platform_of(entry.message.to.route)}});
+    spdlog::error("dispatcher: dead-lettering {} for {}: {}", entry.id, entry.message.learner,
+                  reason);
+    for (int i = 0; i < 3; ++i) {
+      if (co_await store.dead_letter(entry, reason)) co_return;
+      co_await sleep_for(200ms);
+    }
+    spdlog::error("dispatcher: could not dead-letter outbox entry {}", entry.id);
+  }
+
+  asio::awaitable<void> run() {
+    // Wait for Redis, then make sure the consumer groups exist.
+    while (!stopping) {
+      if (co_await store.ensure_groups()) break;
+      co_await sleep_for(500ms);
+    }
+    auto next_reclaim = std::chrono::steady_clock::now();  // first: take over a crashed run's
+    auto next_forget = std::chrono::steady_clock::now() + 10min;
+    while (!stopping) {
+      const int room = config.max_in_flight - in_flight;
+      if (room <= 0) {
+        wake.expires_after(1s);
+        (void)co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
+        continue;
+      }
+      auto steady_now = std::chrono::steady_clock::now();
+      if (steady_now >= next_reclaim) {
+        next_reclaim = steady_now + config.reclaim_idle / 2;
+        auto reclaimed = co_await store.reclaim_outbox(config.consumer, config.reclaim_idle,
+                                                       std::min(room, config.batch));
+        if (reclaimed && !reclaimed->empty()) {
+          spdlog::info("dispatcher: took over {} messages of a stopped instance",
+                       reclaimed->size());
+          for (auto& e : *reclaimed) enqueue(std::move(e));
+          continue;
+        }
+      }
+      if (steady_now >= next_forget) {
+        next_forget = steady_now + 10min;
+        limiter.forget_idle(steady_now, std::chrono::seconds(600));
+      }
+      auto entries = co_await store.read_outbox(config.consumer, std::min(room, config.batch),
+                                                config.block);
+      if (!entries) {
+        co_await sleep_for(500ms);  // Redis is away; the client reconnects meanwhile
+        continue;
+      }
+      for (auto& e : *entries) enqueue(std::move(e));
+    }
+    // Let in-flight sends finish (each hands its entry back if it would have to wait).
+    while (in_flight > 0) {
+      wake.expires_after(100ms);
+      (void)co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+  }
+};
+
+Dispatcher::Dispatcher(asio::any_io_executor executor, store::Store& store,
+                       DispatcherConfig config, engine::NowFn now)
+    : impl_(std::make_shared<Impl>(executor, store, std::move(config), std::move(now))) {
+  impl_->limiter.configure("telegram:", telegram_default_limits());
+  impl_->limiter.configure("slack:", slack_default_limits());
+}
+
+void Dispatcher::add_sender(std::string route_prefix, Sender sender) {
+  impl_->senders.emplace_back(std::move(route_prefix), std::move(sender));
+}
+
+void Dispatcher::on_unreachable(
+    std::function<asio::awaitable<void>(const core::Outbound&)> fn) {
+  impl_->unreachable = std::move(fn);
+}
+
+void Dispatcher::set_limits(std::string route_prefix, RouteLimits limits) {
+  impl_->limiter.configure(std::move(route_prefix), limits);
+}
+
+int Dispatcher::in_flight() const { return impl_->in_flight; }
+
+asio::awaitable<void> Dispatcher::run() { co_await impl_->run(); }
+
+void Dispatcher::stop() {
+  impl_->stopping = true;
+  impl_->wake.cancel();
+}
+
+}  // namespace mc::delivery

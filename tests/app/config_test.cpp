@@ -1,0 +1,126 @@
+#include "bot/app/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace mc::app {
+namespace {
+
+ConfigResult load(const std::map<std::string, std::string>& env) {
+  return load_config([&](const char* name) -> std::optional<std::string> {
+    auto it = env.find(name);
+    if (it == env.end()) return std::nullopt;
+    return it->second;
+  });
+}
+
+const std::string kToken = "123456789:AAHfakeTokenForTests_abcdefghijklmn";
+
+TEST(Config, DefaultsNeedNoVariables) {
+  ConfigResult r = load({});
+  ASSERT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.config.port, 8080);
+  EXPECT_EQ(r.config.bind, "0.0.0.0");
+  EXPECT_EQ(r.config.redis.host, "127.0.0.1");
+  EXPECT_EQ(r.config.redis.port, 6379);
+  EXPECT_EQ(r.config.content_dir, "content");
+  EXPECT_EQ(r.config.telegram_api_url, "https://api.telegram.org");
+  EXPECT_FALSE(r.config.telegram_enabled());
+  EXPECT_FALSE(r.config.instance_id.empty());
+}
+
+TEST(Config, ReadsEveryVariable) {
+  ConfigResult r = load({{"PORT", "9090"},
+                         {"BIND", "127.0.0.1"},
+                         {"REDIS_URL", "redis://:pw@redis.internal:6390/3"},
+                         {"CONTENT_DIR", "/srv/courses"},
+                         {"LOG_LEVEL", "debug"},
+                         {"PUBLIC_URL", "https://bot.example.com/"},
+                         {"INSTANCE_ID", "web-1"},
+                         {"TELEGRAM_BOT_TOKEN", kToken},
+                         {"TELEGRAM_WEBHOOK_SECRET", "s3cr3t_-X"},
+                         {"TELEGRAM_API_URL", "http://127.0.0.1:9999/"}});
+  ASSERT_TRUE(r.errors.empty()) << r.errors.front();
+  const Config& c = r.config;
+  EXPECT_EQ(c.port, 9090);
+  EXPECT_EQ(c.bind, "127.0.0.1");
+  EXPECT_EQ(c.redis.host, "redis.internal");
+  EXPECT_EQ(c.redis.port, 6390);
+  EXPECT_EQ(c.redis.db, 3);
+  EXPECT_EQ(c.redis.password, "pw");
+  EXPECT_EQ(c.content_dir, "/srv/courses");
+  EXPECT_EQ(c.log_level, "debug");
+  EXPECT_EQ(c.public_url, "https://bot.example.com");
+  EXPECT_EQ(c.instance_id, "web-1");
+  EXPECT_TRUE(c.telegram_enabled());
+  EXPECT_EQ(c.telegram_api_url, "http://127.0.0.1:9999");
+}
+
+TEST(Config, ErrorsNameTheVariable) {
+  struct Case {
+    const char* name;
+    std::map<std::string, std::string> env;
+    const char* error_starts;
+  };
+  const Case cases[] = {
+      {"port not a number", {{"PORT", "http"}}, "PORT: "},
+      {"port out of range", {{"PORT", "70000"}}, "PORT: "},
+      {"port zero", {{"PORT", "0"}}, "PORT: "},
+      {"bind not an address", {{"BIND", "localhost:80"}}, "BIND: "},
+      {"redis scheme", {{"REDIS_URL", "http://localhost"}}, "REDIS_URL: "},
+      {"redis db", {{"REDIS_URL", "redis://localhost/x"}}, "REDIS_URL: "},
+      {"log level", {{"LOG_LEVEL", "loud"}}, "LOG_LEVEL: "},
+      {"public url not https", {{"PUBLIC_URL", "http://bot.example.com"}}, "PUBLIC_URL: "},
+      {"token shape", {{"TELEGRAM_BOT_TOKEN", "abc"}, {"TELEGRAM_WEBHOOK_SECRET", "x"}},
+       "TELEGRAM_BOT_TOKEN: "},
+      {"token without secret", {{"TELEGRAM_BOT_TOKEN", kToken}}, "TELEGRAM_WEBHOOK_SECRET: "},
+      {"secret charset", {{"TELEGRAM_BOT_TOKEN", kToken}, {"TELEGRAM_WEBHOOK_SECRET", "a b"}},
+       "TELEGRAM_WEBHOOK_SECRET: "},
+      {"api url", {{"TELEGRAM_API_URL", "ftp://x"}}, "TELEGRAM_API_URL: "},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    ConfigResult r = load(c.env);
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_TRUE(r.errors[0].starts_with(c.error_starts)) << r.errors[0];
+  }
+}
+
+TEST(Config, SecretsNeverAppearInMessagesOrDescription) {
+  const std::string secret = "VerySecretValue123";
+  ConfigResult bad = load({{"REDIS_URL", "redis://:" + secret + "@host:notaport/0"},
+                           {"TELEGRAM_BOT_TOKEN", "1:" + secret},
+                           {"TELEGRAM_WEBHOOK_SECRET", secret + " !"}});
+  ASSERT_FALSE(bad.errors.empty());
+  for (const auto& e : bad.errors) EXPECT_EQ(e.find(secret), std::string::npos) << e;
+
+  ConfigResult good = load({{"REDIS_URL", "redis://:" + secret + "@host:6379/0"},
+                            {"TELEGRAM_BOT_TOKEN", kToken},
+                            {"TELEGRAM_WEBHOOK_SECRET", secret}});
+  ASSERT_TRUE(good.errors.empty());
+  std::string d = good.config.describe();
+  EXPECT_EQ(d.find(secret), std::string::npos) << d;
+  EXPECT_EQ(d.find(kToken.substr(10)), std::string::npos) << d;
+}
+
+TEST(Config, EmptyVariableMeansDefault) {
+  ConfigResult r = load({{"PORT", ""}, {"TELEGRAM_BOT_TOKEN", ""}});
+  EXPECT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.config.port, 8080);
+  EXPECT_FALSE(r.config.telegram_enabled());
+}
+
+TEST(Config, EveryVariableIsDocumented) {
+  for (const char* name : {"PORT", "BIND", "PUBLIC_URL", "REDIS_URL", "CONTENT_DIR", "LOG_LEVEL",
+                           "INSTANCE_ID", "TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET",
+                           "TELEGRAM_API_URL"}) {
+    SCOPED_TRACE(name);
+    bool found = false;
+    for (const auto& v : variables()) found = found || std::string(v.name) == name;
+    EXPECT_TRUE(found);
+  }
+}
+
+}  // namespace
+}  // namespace mc::app

@@ -13,7 +13,7 @@
 
 #include "bot/http/server.hpp"
 
-namespace mc::testing {
+namespace mc::test {
 namespace {
 
 namespace asio = boost::asio;
@@ -409,4 +409,4 @@ std::vector<std::string> FakeTelegram::spec_violations() const {
   return impl_->violations;
 }
 
-}  // namespace mc::testing
+}  // namespace mc::test

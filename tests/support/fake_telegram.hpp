@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace mc::testing {
+namespace mc::test {
 
 struct FakeTelegramOptions {
   std::string token = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz";
@@ -81,4 +81,4 @@ struct HtmlCheck {
 };
 HtmlCheck check_telegram_html(std::string_view html);
 
-}  // namespace mc::testing
+}  // namespace mc::test

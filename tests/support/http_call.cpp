@@ -3,7 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
-namespace mc::testing {
+namespace mc::test {
 
 HttpResult http_call(boost::beast::http::verb method, const std::string& url, std::string body,
                      std::vector<std::pair<std::string, std::string>> headers,
@@ -36,4 +36,4 @@ HttpResult http_call(boost::beast::http::verb method, const std::string& url, st
   return result;
 }
 
-}  // namespace mc::testing
+}  // namespace mc::test

@@ -9,7 +9,7 @@
 
 #include "bot/http/client.hpp"
 
-namespace mc::testing {
+namespace mc::test {
 
 struct HttpResult {
   bool ok = false;      ///< a response arrived
@@ -29,4 +29,4 @@ inline HttpResult http_get(const std::string& url) {
   return http_call(boost::beast::http::verb::get, url);
 }
 
-}  // namespace mc::testing
+}  // namespace mc::test

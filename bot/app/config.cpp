@@ -10,6 +10,15 @@
 namespace mc::app {
 namespace {
 
+std::optional<double> parse_positive(const std::string& s) {
+  double v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc{} || end != s.data() + s.size() || !(v > 0) || v > 1e6) {
+    return std::nullopt;
+  }
+  return v;
+}
+
 std::optional<long> parse_long(const std::string& s) {
   long v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -50,6 +59,11 @@ const std::vector<Variable>& variables() {
        "secret_token given to setWebhook; required with TELEGRAM_BOT_TOKEN (1-256 of "
        "A-Z a-z 0-9 _ -)"},
       {"TELEGRAM_API_URL", "https://api.telegram.org", "Bot API base URL (http:// for local fakes)"},
+      {"TELEGRAM_MAX_PER_SECOND", "30",
+       "messages per second per bot (raise it for paid broadcasts, up to 1000)"},
+      {"TELEGRAM_CHAT_MAX_PER_SECOND", "1", "messages per second to one chat"},
+      {"TELEGRAM_CHAT_BURST", "3", "messages one chat may get at once before pacing starts"},
+      {"TELEGRAM_GROUP_MAX_PER_MINUTE", "20", "messages per minute to one group chat"},
   };
   return vars;
 }
@@ -147,6 +161,21 @@ ConfigResult load_config(const Getenv& getenv) {
       }
     }
   }
+  auto rate = [&](const char* name, double& target, double scale) {
+    if (auto v = get(name)) {
+      if (auto x = parse_positive(*v)) {
+        target = *x * scale;
+      } else {
+        error(name, "must be a positive number, got \"" + *v + "\"");
+      }
+    }
+  };
+  rate("TELEGRAM_MAX_PER_SECOND", c.telegram_limits.bot.per_second, 1);
+  c.telegram_limits.bot.burst = c.telegram_limits.bot.per_second;
+  rate("TELEGRAM_CHAT_MAX_PER_SECOND", c.telegram_limits.chat.per_second, 1);
+  rate("TELEGRAM_CHAT_BURST", c.telegram_limits.chat.burst, 1);
+  rate("TELEGRAM_GROUP_MAX_PER_MINUTE", c.telegram_limits.group.per_second, 1.0 / 60.0);
+  c.telegram_limits.group.burst = c.telegram_limits.chat.burst;
   return r;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/delivery/rate_limiter.hpp"
 #include "bot/store/redis.hpp"
 
 namespace mc::app {
@@ -28,6 +29,7 @@ struct Config {
   std::string telegram_token;
   std::string telegram_secret;
   std::string telegram_api_url = "https://api.telegram.org";
+  delivery::RouteLimits telegram_limits = delivery::telegram_default_limits();
 
   bool telegram_enabled() const { return !telegram_token.empty(); }
   /// One line per setting for the start-up log, secrets shown as "set"/"unset".

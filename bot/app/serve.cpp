@@ -121,6 +121,7 @@ int serve() {
   delivery::DispatcherConfig dispatch_config;
   dispatch_config.consumer = config.instance_id;
   delivery::Dispatcher dispatcher(ex, store, dispatch_config, system_now);
+  dispatcher.set_limits("telegram:", config.telegram_limits);
   if (telegram_client) {
     dispatcher.add_sender("telegram:", [&](const core::Outbound& m, int skip) {
       return telegram_client->send(m, skip);

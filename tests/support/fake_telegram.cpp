@@ -333,7 +333,8 @@ struct FakeTelegram::Impl {
     }
     std::lock_guard lock(mutex);
     auto [status, body] = answer(method, params);
-    calls.push_back(FakeCall{method, params, status, SteadyClock::now()});
+    calls.push_back(FakeCall{method, params, status, body.value("result", nlohmann::json()),
+                             SteadyClock::now()});
     changed.notify_all();
     co_return reply(status, body);
   }

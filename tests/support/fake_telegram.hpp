@@ -37,6 +37,7 @@ struct FakeCall {
   std::string method;
   nlohmann::json params;
   unsigned status = 200;  ///< what the fake answered
+  nlohmann::json result;  ///< the "result" it answered (the sent Message for sendMessage)
   std::chrono::steady_clock::time_point at;
 };
 

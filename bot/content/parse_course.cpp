@@ -453,7 +453,8 @@ class Parser {
     s.line = line.number;
     std::string_view rest = trim(line.text.substr(2));
     std::size_t word_end = 0;
-    while (word_end < rest.size() && std::isalpha(static_cast<unsigned char>(rest[word_end]))) {
+    while (word_end < rest.size() &&
+           std::isalpha(static_cast<unsigned char>(rest[word_end])) != 0) {
       ++word_end;
     }
     std::string kind = lower(rest.substr(0, word_end));

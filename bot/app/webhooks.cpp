@@ -22,6 +22,8 @@ const char* kind_name(core::Inbound::Kind kind) {
       return "home_opened";
     case core::Inbound::Kind::blocked:
       return "blocked";
+    case core::Inbound::Kind::profile:
+      return "profile";
   }
   return "other";
 }

@@ -74,6 +74,14 @@ class Conversation {
       state_.profile.blocked = true;
       return;
     }
+    if (event_.kind == Inbound::Kind::profile) {
+      // Platform facts, not the learner speaking: no reply, and last_seen stays.
+      if (!event_.display_name.empty()) state_.display_name = event_.display_name;
+      if (!event_.time_zone.empty() && !state_.profile.time_zone_chosen) {
+        state_.profile.time_zone = event_.time_zone;
+      }
+      return;
+    }
     state_.last_seen = now_;
     state_.profile.blocked = false;  // they talk to us again
     if (!event_.display_name.empty()) state_.display_name = event_.display_name;
@@ -94,6 +102,7 @@ class Conversation {
         on_text();
         break;
       case Inbound::Kind::blocked:
+      case Inbound::Kind::profile:
         break;
     }
   }

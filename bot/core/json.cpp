@@ -156,6 +156,7 @@ json to_json(const LearnerState& s) {
               {"enrollments", std::move(enrollments)},
               {"profile",
                {{"tz", s.profile.time_zone},
+                {"tz_chosen", s.profile.time_zone_chosen},
                 {"minute", s.profile.lesson_minute},
                 {"weekdays_only", s.profile.weekdays_only},
                 {"paused", s.profile.paused},
@@ -195,6 +196,7 @@ std::optional<LearnerState> learner_from_json(const json& j) {
     }
     const json profile = j.value("profile", json::object());
     s.profile.time_zone = get_or<std::string>(profile, "tz", "");
+    s.profile.time_zone_chosen = get_or<bool>(profile, "tz_chosen", false);
     s.profile.lesson_minute = get_or<int>(profile, "minute", -1);
     s.profile.weekdays_only = get_or<bool>(profile, "weekdays_only", false);
     s.profile.paused = get_or<bool>(profile, "paused", false);

@@ -32,6 +32,7 @@ struct Enrollment {
 /// How and when the learner wants pushes. Defaults come from configuration at push time.
 struct Profile {
   std::string time_zone;   ///< IANA name; empty = the deployment default
+  bool time_zone_chosen = false;  ///< set by the learner: the platform's zone no longer applies
   int lesson_minute = -1;  ///< minutes after local midnight; -1 = the deployment default
   bool weekdays_only = false;
   bool paused = false;     ///< the learner asked for no pushes (or stopped answering)

@@ -425,6 +425,25 @@ TEST(Journey, BlockedLearnerIsMarkedAndComesBack) {
   EXPECT_FALSE(l.state().profile.blocked);
 }
 
+TEST(Journey, PlatformProfileSetsTheZoneUnlessTheLearnerChoseOne) {
+  Learner l;
+  Inbound profile;
+  profile.kind = Inbound::Kind::profile;
+  profile.learner = "test:1:42";
+  profile.time_zone = "Asia/Tokyo";
+  profile.display_name = "Ada L.";
+  Decision d = l.apply(profile);
+  EXPECT_TRUE(d.out.empty());
+  EXPECT_EQ(l.state().profile.time_zone, "Asia/Tokyo");
+  EXPECT_EQ(l.state().display_name, "Ada L.");
+
+  LearnerState chosen = l.state();
+  chosen.profile.time_zone = "Europe/Berlin";
+  chosen.profile.time_zone_chosen = true;
+  Decision kept = step(catalog(), chosen, profile, from_millis(0));
+  EXPECT_EQ(kept.state.profile.time_zone, "Europe/Berlin");
+}
+
 TEST(Journey, ForgedButtonDataIsAcknowledgedOnly) {
   Learner l;
   Decision d = l.press_data("some_data");

@@ -25,7 +25,7 @@ LearnerState sample_state() {
   e.started = from_millis(1000);
   e.finished = from_millis(2000);
   s.enrollments.push_back(e);
-  s.profile = {"Europe/Berlin", 570, true, false, true};
+  s.profile = {"Europe/Berlin", true, 570, true, false, true};
   s.push = {from_millis(5000), from_millis(4000), 1};
   s.has_home = true;
   s.created = from_millis(10);

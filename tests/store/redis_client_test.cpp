@@ -8,7 +8,14 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <atomic>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <memory>
+#include <future>
+#include <latch>
+#include <thread>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -325,6 +332,53 @@ TEST_F(RedisClientTest, CancellingTheAwaiterAbandonsTheCommand) {
   auto echo = cmd(c, {"ECHO", "after"});
   ASSERT_TRUE(echo);
   EXPECT_EQ(echo->str, "after");
+}
+
+TEST_F(RedisClientTest, ManyConcurrentCommandsFromSeveralThreads) {
+  test::RedisServer server;
+  // The client's executor is an io_context run by two threads: its strand keeps every hiredis
+  // call serialized while callers' coroutines run on either thread.
+  boost::asio::io_context pool;
+  auto guard = boost::asio::make_work_guard(pool);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 2; ++i) threads.emplace_back([&] { pool.run(); });
+
+  constexpr int kCommands = 400;
+  std::atomic<int> ok{0};
+  std::latch all_done(kCommands);
+  {
+    RedisClient c(pool.get_executor(), config_for(server));
+    c.start();
+    while (!c.connected()) std::this_thread::sleep_for(1ms);  // another thread connects it
+    for (int i = 0; i < kCommands; ++i) {
+      boost::asio::co_spawn(
+          pool,
+          [&]() -> boost::asio::awaitable<void> {
+            std::vector<std::string> incr{"INCR", "counter"};
+            auto r = co_await c.command(std::move(incr));
+            if (r && r->type == Reply::Type::integer) ++ok;
+            all_done.count_down();
+          },
+          boost::asio::detached);
+    }
+    all_done.wait();
+    std::promise<result<Reply>> total;
+    boost::asio::co_spawn(
+        pool,
+        [&]() -> boost::asio::awaitable<void> {
+          std::vector<std::string> get{"GET", "counter"};
+          total.set_value(co_await c.command(std::move(get)));
+        },
+        boost::asio::detached);
+    auto counter = total.get_future().get();
+    EXPECT_EQ(ok, kCommands);
+    EXPECT_TRUE(counter);  // no ASSERT: the threads below must be joined
+    if (counter) {
+      EXPECT_EQ(counter->str, std::to_string(kCommands));
+    }
+  }
+  guard.reset();
+  for (auto& t : threads) t.join();
 }
 
 }  // namespace

@@ -519,6 +519,37 @@ TEST_F(StoreTest, ReadWithoutReaderPollsUntilAnEntryArrives) {
   EXPECT_EQ((*got)->front().message.key, "p#0");
 }
 
+TEST_F(StoreTest, BlockingReadMayOutlastTheCommandTimeout) {
+  // The read's deadline covers its BLOCK time, and the reader's health PING (queued behind the
+  // read) waits for it instead of declaring the connection dead.
+  auto config = config_for(*server_);
+  config.command_timeout = 100ms;
+  config.health_interval = 20ms;
+  config.name = "reader";
+  auto reader = std::make_unique<RedisClient>(ioc_.get_executor(), config);
+  reader->start();
+  drive([&] { return reader->connected(); });
+  Store store(*redis_, *reader);
+  ASSERT_TRUE(run(store.ensure_groups()));
+
+  auto r = run(store.read_outbox("a", 10, 600ms));
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_TRUE(r->empty());
+  EXPECT_TRUE(reader->connected());
+  EXPECT_EQ(metrics_.value("microcourse_redis_errors_total", {{"kind", "timeout"}}), 0);
+  EXPECT_EQ(metrics_.value("microcourse_redis_errors_total", {{"kind", "disconnect"}}), 0);
+  reader.reset();
+  poll();
+}
+
+TEST_F(StoreTest, UnexpectedErrorRepliesAreReportedAndCounted) {
+  raw({"SET", due_key("mc", 0), "not a zset"});
+  auto r = run(store_->claim_due(kT0, 10, 1min));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), make_error_code(Errc::redis_error));
+  EXPECT_EQ(metrics_.value("microcourse_redis_errors_total", {{"kind", "reply"}}), 1);
+}
+
 // --- schedule --------------------------------------------------------------------------------
 
 TEST_F(StoreTest, ConcurrentClaimersGetDisjointSetsCoveringAllDueLearners) {

@@ -492,7 +492,9 @@ boost::asio::awaitable<result<std::vector<std::string>>> Store::claim_due(
   if (limit <= 0) co_return out;
   const long long now_ms = core::to_millis(now);
   const long long until_ms = now_ms + std::max<long long>(1, lease.count());
-  // Start where the last call started + 1, so a busy low partition can't starve the others.
+  // One script per partition, one partition after the other: a pipeline of all 16 would have to
+  // ask each for `limit` and could lease up to 16 x limit learners nobody works on. Start where
+  // the last call started + 1, so a busy low partition can't starve the others.
   const unsigned start = next_partition_.fetch_add(1, std::memory_order_relaxed);
   for (int i = 0; i < kPartitions && static_cast<int>(out.size()) < limit; ++i) {
     const int p = static_cast<int>((start + static_cast<unsigned>(i)) % kPartitions);

@@ -3,18 +3,51 @@
 // One Redis connection driven by hiredis' async API on an Asio executor. Owns its connection:
 // connects, authenticates, selects the db, reconnects with backoff, PINGs to check health. Every
 // command has a deadline; a reply that arrives after it is dropped safely.
+//
+// Threading: every hiredis call runs on a strand of the executor given to the constructor, so
+// command() may be awaited from coroutines on any executor (it hops to the strand and back).
+// Destroy the client while its execution context still exists (the destructor stops the client
+// on the strand).
+//
+// Metrics (registry from RedisConfig::metrics): counter microcourse_redis_errors_total{kind} with
+// kind = connect (a connect/handshake attempt failed), timeout (a command or health PING passed
+// its deadline), disconnect (an established connection was lost or dropped); gauge
+// microcourse_redis_connected{client=<RedisConfig::name>} 1/0. kind = reply (Redis answered with
+// an error the caller did not expect) is counted by the Store, which knows what it expects.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
+namespace mc::metrics {
+class Registry;
+}
+
 namespace mc::store {
+
+/// Errors of the store part (RedisClient and Store).
+enum class Errc {
+  not_connected = 1,  ///< no established connection right now (nothing is queued while down)
+  timeout,            ///< the deadline passed before the reply arrived
+  connection_lost,    ///< the connection went away while the command was pending
+  stopped,            ///< the client was stopped / destroyed
+  cancelled,          ///< the awaiting coroutine was cancelled
+  invalid_argument,   ///< e.g. an empty command
+  bad_url,            ///< parse_redis_url: see its error text
+  redis_error,        ///< Redis answered with an error the Store did not expect (logged)
+  bad_reply,          ///< a reply of an unexpected shape
+  bad_data,           ///< stored data could not be parsed (e.g. a corrupt learner state)
+};
+const boost::system::error_category& store_category();
+boost::system::error_code make_error_code(Errc e);
 
 struct RedisConfig {
   std::string host = "127.0.0.1";
@@ -22,14 +55,18 @@ struct RedisConfig {
   std::string username;  ///< empty = AUTH with the password only
   std::string password;  ///< empty = no AUTH
   int db = 0;
-  std::chrono::milliseconds connect_timeout{2'000};
+  std::chrono::milliseconds connect_timeout{2'000};  ///< resolve + TCP connect + AUTH/SELECT
   std::chrono::milliseconds command_timeout{2'000};
   std::chrono::milliseconds reconnect_min{100};  ///< first backoff, doubled up to reconnect_max
   std::chrono::milliseconds reconnect_max{5'000};
   std::chrono::milliseconds health_interval{1'000};  ///< PING period while connected; 0 = none
+  std::string name = "main";  ///< label of this connection in logs and metrics
+  metrics::Registry* metrics = nullptr;  ///< nullptr = metrics::Registry::global()
 };
 
-/// redis://[[user]:password@]host[:port][/db]. The error names what is wrong.
+/// redis://[[user]:password@]host[:port][/db]. User and password are percent-decoded; host may
+/// be an [IPv6] literal. On failure *error (when not null) says what is wrong, never echoing the
+/// password. rediss:// is rejected: TLS to Redis is not supported.
 boost::system::result<RedisConfig> parse_redis_url(std::string_view url, std::string* error);
 
 /// A copy of a hiredis reply that outlives the callback.
@@ -41,6 +78,7 @@ struct Reply {
   std::vector<Reply> elements;
 
   bool is_error() const { return type == Type::error; }
+  bool is_nil() const { return type == Type::nil; }
 };
 
 class RedisClient {
@@ -50,9 +88,10 @@ class RedisClient {
   RedisClient(const RedisClient&) = delete;
   RedisClient& operator=(const RedisClient&) = delete;
 
-  /// Starts connecting in the background (and reconnecting after every loss).
+  /// Starts connecting in the background (and reconnecting after every loss). Idempotent.
   void start();
-  /// Closes the connection and stops reconnecting; pending commands fail.
+  /// Closes the connection and stops reconnecting; pending commands fail. Final: a stopped
+  /// client does not start again.
   void stop();
   /// True while a connection is established and authenticated.
   bool connected() const;
@@ -60,9 +99,15 @@ class RedisClient {
   /// Sends one command. Errors: not connected, deadline passed, connection lost. A Redis error
   /// reply is a Reply with Type::error, not an error code.
   boost::asio::awaitable<boost::system::result<Reply>> command(std::vector<std::string> args);
+  /// As above with its own deadline instead of command_timeout (for blocking commands such as
+  /// XREADGROUP ... BLOCK, whose deadline must cover the block time).
+  boost::asio::awaitable<boost::system::result<Reply>> command(std::vector<std::string> args,
+                                                               std::chrono::milliseconds timeout);
   /// Sends commands back to back (one round trip) and returns their replies in order.
   boost::asio::awaitable<boost::system::result<std::vector<Reply>>> pipeline(
       std::vector<std::vector<std::string>> commands);
+
+  const RedisConfig& config() const;
 
  private:
   struct Impl;
@@ -70,3 +115,6 @@ class RedisClient {
 };
 
 }  // namespace mc::store
+
+template <>
+struct boost::system::is_error_code_enum<mc::store::Errc> : std::true_type {};

@@ -1,0 +1,72 @@
+#include "bot/store/scripts.hpp"
+
+namespace mc::store::scripts {
+
+// Every script checks before it writes, so a rejected commit writes nothing.
+
+const std::string_view kCommit = R"lua(
+if ARGV[3] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then
+  return 'duplicate'
+end
+local version = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+if version ~= tonumber(ARGV[1]) then
+  return 'conflict'
+end
+redis.call('HSET', KEYS[1], 'state', ARGV[2], 'v', tostring(version + 1))
+for i = 8, #ARGV do
+  redis.call('XADD', KEYS[3], '*', 'msg', ARGV[i], 'attempt', '0', 'parts', '0', 'nb', '0')
+end
+if ARGV[3] == '1' then
+  redis.call('SET', KEYS[2], '1', 'EX', ARGV[4])
+end
+if ARGV[5] == 'set' then
+  redis.call('ZADD', KEYS[4], ARGV[6], ARGV[7])
+elseif ARGV[5] == 'remove' then
+  redis.call('ZREM', KEYS[4], ARGV[7])
+end
+return 'committed'
+)lua";
+
+const std::string_view kAck = R"lua(
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.call('XDEL', KEYS[1], ARGV[2])
+return 1
+)lua";
+
+// XACK first: an entry another consumer already finished must not be sent again.
+const std::string_view kRetry = R"lua(
+if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then
+  return 0
+end
+redis.call('XADD', KEYS[1], '*', 'msg', ARGV[3], 'attempt', ARGV[4], 'parts', ARGV[5],
+           'nb', ARGV[6])
+redis.call('XDEL', KEYS[1], ARGV[2])
+return 1
+)lua";
+
+const std::string_view kDeadLetter = R"lua(
+if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then
+  return 0
+end
+if ARGV[7] == '0' then
+  redis.call('XADD', KEYS[2], '*', 'msg', ARGV[3], 'reason', ARGV[4], 'attempt', ARGV[5],
+             'failed_at', ARGV[6])
+else
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*', 'msg', ARGV[3], 'reason', ARGV[4],
+             'attempt', ARGV[5], 'failed_at', ARGV[6])
+end
+redis.call('XDEL', KEYS[1], ARGV[2])
+return 1
+)lua";
+
+// A claim is a lease, not a removal: the learner stays scheduled at now + lease, so a claimer
+// that dies leaves it due again; the engine's commit sets the real next due time.
+const std::string_view kClaimDue = R"lua(
+local learners = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+for _, learner in ipairs(learners) do
+  redis.call('ZADD', KEYS[1], ARGV[3], learner)
+end
+return learners
+)lua";
+
+}  // namespace mc::store::scripts

@@ -1,0 +1,30 @@
+#pragma once
+
+// The Lua scripts behind the Store's atomic steps (internal to bot/store). Each runs on the keys
+// of one partition, so it stays in one Redis Cluster slot.
+
+#include <string_view>
+
+namespace mc::store::scripts {
+
+/// KEYS: learner hash, seen key, outbox stream, due zset.
+/// ARGV: expected version, state JSON, has event id (0/1), seen TTL (s), due mode
+/// (keep/remove/set), due (ms), learner id, outbound message JSON...
+/// Returns "duplicate", "conflict" or "committed".
+extern const std::string_view kCommit;
+
+/// KEYS: outbox stream. ARGV: group, entry id. XACK + XDEL.
+extern const std::string_view kAck;
+
+/// KEYS: outbox stream. ARGV: group, entry id, message JSON, attempt, parts, not before (ms).
+/// Returns 1 when re-queued, 0 when the entry was no longer pending.
+extern const std::string_view kRetry;
+
+/// KEYS: outbox stream, dead stream. ARGV: group, entry id, message, reason, attempt,
+/// failed at (ms), max length (0 = unbounded). Returns 1 when moved, 0 when no longer pending.
+extern const std::string_view kDeadLetter;
+
+/// KEYS: due zset. ARGV: now (ms), limit, lease until (ms). Returns the claimed learner ids.
+extern const std::string_view kClaimDue;
+
+}  // namespace mc::store::scripts

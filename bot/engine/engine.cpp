@@ -31,6 +31,14 @@ boost::asio::awaitable<boost::system::result<Handled>> Engine::handle(const core
     commit.expected_version = loaded->version;
     commit.state = std::move(decision.state);
     commit.out = std::move(decision.out);
+    // A message with nowhere to go (a learner known only from a group chat) is dropped here
+    // rather than parked in an outbox nobody reads.
+    std::erase_if(commit.out, [&](const core::Outbound& m) {
+      if (!m.to.route.empty()) return false;
+      spdlog::warn("engine: dropping a {} message for {} without an address",
+                   m.kind == core::Outbound::Kind::home ? "home" : "chat", event.learner);
+      return true;
+    });
     commit.event_id = event.event_id;
     auto status = co_await store_.commit(commit);
     if (!status) co_return status.error();

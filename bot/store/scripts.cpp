@@ -4,6 +4,8 @@ namespace mc::store::scripts {
 
 // Every script checks before it writes, so a rejected commit writes nothing.
 
+// KEYS: learner, seen, due, then the outbox stream of each message (ARGV[7 + i] goes to
+// KEYS[3 + i]); every key carries the learner's partition tag.
 const std::string_view kCommit = R"lua(
 if ARGV[3] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then
   return 'duplicate'
@@ -14,15 +16,15 @@ if version ~= tonumber(ARGV[1]) then
 end
 redis.call('HSET', KEYS[1], 'state', ARGV[2], 'v', tostring(version + 1))
 for i = 8, #ARGV do
-  redis.call('XADD', KEYS[3], '*', 'msg', ARGV[i], 'attempt', '0', 'parts', '0', 'nb', '0')
+  redis.call('XADD', KEYS[i - 4], '*', 'msg', ARGV[i], 'attempt', '0', 'parts', '0', 'nb', '0')
 end
 if ARGV[3] == '1' then
   redis.call('SET', KEYS[2], '1', 'EX', ARGV[4])
 end
 if ARGV[5] == 'set' then
-  redis.call('ZADD', KEYS[4], ARGV[6], ARGV[7])
+  redis.call('ZADD', KEYS[3], ARGV[6], ARGV[7])
 elseif ARGV[5] == 'remove' then
-  redis.call('ZREM', KEYS[4], ARGV[7])
+  redis.call('ZREM', KEYS[3], ARGV[7])
 end
 return 'committed'
 )lua";

@@ -110,18 +110,24 @@ asio::awaitable<void> sleep_for(std::chrono::steady_clock::duration d) {
 
 bool valid_partition(int p) { return p >= 0 && p < kPartitions; }
 
+bool valid_entry(const OutboxEntry& e) {
+  return valid_partition(e.partition) && !e.id.empty() && !e.platform.empty();
+}
+
 enum class EntryParse { ok, unparsable, skip };
 
 /// One stream entry, [id, [field, value, ...]], as an OutboxEntry. `unparsable` leaves id, raw
 /// and attempt filled so the entry can be dead-lettered; `skip` is an entry without fields (one
 /// deleted while pending).
-EntryParse parse_entry(const Reply& e, int partition, OutboxEntry& out) {
+EntryParse parse_entry(const Reply& e, int partition, const std::string& platform,
+                       OutboxEntry& out) {
   if (e.type != Reply::Type::array || e.elements.size() < 2 ||
       e.elements[0].type != Reply::Type::string) {
     return EntryParse::skip;
   }
   out = OutboxEntry{};
   out.partition = partition;
+  out.platform = platform;
   out.id = e.elements[0].str;
   const Reply& fields = e.elements[1];
   if (fields.type != Reply::Type::array) return EntryParse::skip;
@@ -182,8 +188,14 @@ std::string seen_key(std::string_view prefix, std::string_view learner,
   return std::string(prefix) + ":" + partition_tag(learner) + ":seen:" + std::string(event_id);
 }
 
-std::string outbox_key(std::string_view prefix, int partition) {
-  return std::string(prefix) + ":" + partition_tag_at(partition) + ":outbox";
+std::string outbox_key(std::string_view prefix, int partition, std::string_view platform) {
+  return std::string(prefix) + ":" + partition_tag_at(partition) + ":outbox:" +
+         std::string(platform);
+}
+
+std::string platform_of_route(std::string_view route) {
+  std::string platform(route.substr(0, route.find(':')));
+  return platform.empty() ? "none" : platform;
 }
 
 std::string due_key(std::string_view prefix, int partition) {
@@ -263,7 +275,10 @@ boost::asio::awaitable<result<CommitStatus>> Store::commit(const Commit& c) {
   if (c.learner.empty()) co_return Errc::invalid_argument;
   const int p = partition_of(c.learner);
   Args keys{learner_key(config_.prefix, c.learner), seen_key(config_.prefix, c.learner, c.event_id),
-            outbox_key(config_.prefix, p), due_key(config_.prefix, p)};
+            due_key(config_.prefix, p)};
+  for (const core::Outbound& m : c.out) {
+    keys.push_back(outbox_key(config_.prefix, p, platform_of_route(m.to.route)));
+  }
   Args args;
   args.reserve(7 + c.out.size());
   args.push_back(std::to_string(c.expected_version));
@@ -298,8 +313,10 @@ boost::asio::awaitable<result<CommitStatus>> Store::commit(const Commit& c) {
 boost::asio::awaitable<result<void>> Store::ensure_groups() {
   std::vector<Args> cmds;
   for (int p = 0; p < kPartitions; ++p) {
-    cmds.push_back({"XGROUP", "CREATE", outbox_key(config_.prefix, p), config_.group, "0",
-                    "MKSTREAM"});
+    for (const std::string& platform : config_.platforms) {
+      cmds.push_back({"XGROUP", "CREATE", outbox_key(config_.prefix, p, platform), config_.group,
+                      "0", "MKSTREAM"});
+    }
   }
   auto r = co_await redis_.pipeline(std::move(cmds));
   if (!r) co_return r.error();
@@ -329,8 +346,14 @@ boost::asio::awaitable<result<std::vector<OutboxEntry>>> Store::read_outbox(
       cmd.push_back(std::to_string(block.count()));
     }
     cmd.push_back("STREAMS");
-    for (int p = 0; p < kPartitions; ++p) cmd.push_back(outbox_key(config_.prefix, p));
-    for (int p = 0; p < kPartitions; ++p) cmd.push_back(">");
+    std::size_t streams = 0;
+    for (int p = 0; p < kPartitions; ++p) {
+      for (const std::string& platform : config_.platforms) {
+        cmd.push_back(outbox_key(config_.prefix, p, platform));
+        ++streams;
+      }
+    }
+    for (std::size_t i = 0; i < streams; ++i) cmd.push_back(">");
 
     result<Reply> r = Errc::not_connected;
     if (blocks_in_redis) {
@@ -355,13 +378,19 @@ boost::asio::awaitable<result<std::vector<OutboxEntry>>> Store::read_outbox(
           co_return unexpected(redis_, "XREADGROUP", stream);
         }
         int partition = -1;
-        for (int p = 0; p < kPartitions; ++p) {
-          if (stream.elements[0].str == outbox_key(config_.prefix, p)) partition = p;
+        std::string stream_platform;
+        for (int p = 0; p < kPartitions && partition < 0; ++p) {
+          for (const std::string& platform : config_.platforms) {
+            if (stream.elements[0].str == outbox_key(config_.prefix, p, platform)) {
+              partition = p;
+              stream_platform = platform;
+            }
+          }
         }
         if (partition < 0) co_return unexpected(redis_, "XREADGROUP", stream.elements[0]);
         for (const Reply& e : stream.elements[1].elements) {
           OutboxEntry entry;
-          auto parsed = parse_entry(e, partition, entry);
+          auto parsed = parse_entry(e, partition, stream_platform, entry);
           if (parsed == EntryParse::ok) {
             out.push_back(std::move(entry));
           } else if (parsed == EntryParse::unparsable) {
@@ -389,9 +418,14 @@ boost::asio::awaitable<result<std::vector<OutboxEntry>>> Store::reclaim_outbox(
   if (count <= 0 || consumer.empty()) co_return Errc::invalid_argument;
   std::vector<OutboxEntry> out;
   // One partition at a time, so `count` bounds the total; reclaiming is rare.
-  for (int p = 0; p < kPartitions && static_cast<int>(out.size()) < count; ++p) {
+  for (int stream = 0; stream < kPartitions * static_cast<int>(config_.platforms.size()) &&
+                          static_cast<int>(out.size()) < count;
+       ++stream) {
+    const int p = stream / static_cast<int>(config_.platforms.size());
+    const std::string& platform = config_.platforms[static_cast<std::size_t>(stream) %
+                                                    config_.platforms.size()];
     Args cmd{"XAUTOCLAIM",
-             outbox_key(config_.prefix, p),
+             outbox_key(config_.prefix, p, platform),
              config_.group,
              consumer,
              std::to_string(std::max<long long>(0, min_idle.count())),
@@ -407,7 +441,7 @@ boost::asio::awaitable<result<std::vector<OutboxEntry>>> Store::reclaim_outbox(
     }
     for (const Reply& e : r->elements[1].elements) {
       OutboxEntry entry;
-      auto parsed = parse_entry(e, p, entry);
+      auto parsed = parse_entry(e, p, platform, entry);
       if (parsed == EntryParse::ok) {
         out.push_back(std::move(entry));
       } else if (parsed == EntryParse::unparsable) {
@@ -422,8 +456,8 @@ boost::asio::awaitable<result<std::vector<OutboxEntry>>> Store::reclaim_outbox(
 }
 
 boost::asio::awaitable<result<void>> Store::ack(const OutboxEntry& entry) {
-  if (!valid_partition(entry.partition) || entry.id.empty()) co_return Errc::invalid_argument;
-  Args keys{outbox_key(config_.prefix, entry.partition)};
+  if (!valid_entry(entry)) co_return Errc::invalid_argument;
+  Args keys{outbox_key(config_.prefix, entry.partition, entry.platform)};
   Args args{config_.group, entry.id};
   auto r = co_await eval(redis_, kAckScript, std::move(keys), std::move(args));
   if (!r) co_return r.error();
@@ -431,12 +465,23 @@ boost::asio::awaitable<result<void>> Store::ack(const OutboxEntry& entry) {
   co_return result<void>{};
 }
 
+boost::asio::awaitable<result<void>> Store::touch(const OutboxEntry& entry,
+                                                  std::string consumer) {
+  if (!valid_entry(entry) || consumer.empty()) co_return Errc::invalid_argument;
+  Args cmd{"XCLAIM", outbox_key(config_.prefix, entry.partition, entry.platform), config_.group,
+           std::move(consumer), "0", entry.id, "JUSTID"};
+  auto r = co_await redis_.command(std::move(cmd));
+  if (!r) co_return r.error();
+  if (r->is_error()) co_return unexpected(redis_, "XCLAIM", *r);
+  co_return result<void>{};
+}
+
 boost::asio::awaitable<result<void>> Store::retry(const OutboxEntry& entry,
                                                   core::Time not_before, int parts_done) {
-  if (!valid_partition(entry.partition) || entry.id.empty()) co_return Errc::invalid_argument;
+  if (!valid_entry(entry)) co_return Errc::invalid_argument;
   // The stored JSON verbatim: fields this version doesn't know survive a rolling upgrade.
   std::string msg = entry.raw.empty() ? dump(core::to_json(entry.message)) : entry.raw;
-  Args keys{outbox_key(config_.prefix, entry.partition)};
+  Args keys{outbox_key(config_.prefix, entry.partition, entry.platform)};
   Args args{config_.group,
             entry.id,
             std::move(msg),
@@ -452,11 +497,12 @@ boost::asio::awaitable<result<void>> Store::retry(const OutboxEntry& entry,
 
 boost::asio::awaitable<result<void>> Store::dead_letter(const OutboxEntry& entry,
                                                         std::string_view reason) {
-  if (!valid_partition(entry.partition) || entry.id.empty()) co_return Errc::invalid_argument;
+  if (!valid_entry(entry)) co_return Errc::invalid_argument;
   std::string why(reason);
   std::string msg = entry.raw.empty() ? dump(core::to_json(entry.message)) : entry.raw;
   auto failed_at = core::to_millis(core::to_time(core::Clock::now()));
-  Args keys{outbox_key(config_.prefix, entry.partition), dead_key(config_.prefix, entry.partition)};
+  Args keys{outbox_key(config_.prefix, entry.partition, entry.platform),
+            dead_key(config_.prefix, entry.partition)};
   Args args{config_.group,
             entry.id,
             std::move(msg),

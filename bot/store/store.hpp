@@ -5,11 +5,15 @@
 // Key layout (prefix "mc", partition tag {pNN} where NN = fnv1a(learner id) % kPartitions):
 //   mc:{pNN}:learner:<learner-id>    hash  state (JSON), v (version)
 //   mc:{pNN}:seen:<event-id>         string, expires: an event already handled
-//   mc:{pNN}:outbox                  stream of outgoing messages (consumer group "senders");
-//                                    fields msg (JSON), attempt, parts, nb (not before, ms)
+//   mc:{pNN}:outbox:<platform>       stream of outgoing messages for one platform ("telegram",
+//                                    "slack", "console": the message route's first word),
+//                                    consumer group "senders"; fields msg (JSON), attempt,
+//                                    parts, nb (not before, ms)
 //   mc:{pNN}:due                     zset learner-id -> due time (ms): scheduled pushes
 //   mc:{pNN}:dead                    stream of dead-lettered messages of the partition;
 //                                    fields msg (verbatim), reason, attempt, failed_at (ms)
+// An instance reads only the outboxes of the platforms it can send to (StoreConfig::platforms),
+// so instances configured differently, or a console session, can share one Redis.
 // A learner, their events, their outbox and their schedule share one partition, so a commit is
 // one Lua script on one Redis Cluster slot. Dead letters are per partition too, so moving an
 // entry to them stays inside one slot. Changing kPartitions needs a migration.
@@ -45,7 +49,9 @@ std::string partition_tag_at(int partition);
 /// Key names of the layout above (for tools and tests; the Store builds its keys with these).
 std::string learner_key(std::string_view prefix, std::string_view learner);
 std::string seen_key(std::string_view prefix, std::string_view learner, std::string_view event_id);
-std::string outbox_key(std::string_view prefix, int partition);
+std::string outbox_key(std::string_view prefix, int partition, std::string_view platform);
+/// "telegram" for the route "telegram:123"; the outbox a message goes to.
+std::string platform_of_route(std::string_view route);
 std::string due_key(std::string_view prefix, int partition);
 std::string dead_key(std::string_view prefix, int partition);
 
@@ -72,6 +78,7 @@ enum class CommitStatus {
 
 struct OutboxEntry {
   int partition = 0;
+  std::string platform;  ///< whose outbox stream it is in
   std::string id;  ///< stream entry id
   core::Outbound message;
   int attempt = 0;        ///< sends tried before this one
@@ -84,6 +91,8 @@ struct StoreConfig {
   std::string prefix = "mc";
   std::chrono::seconds seen_ttl{7 * 24 * 3600};  ///< how long an event id is remembered
   std::string group = "senders";                 ///< outbox consumer group
+  /// The platforms whose outboxes this instance reads (it has a sender for each).
+  std::vector<std::string> platforms{"telegram", "slack", "console"};
   /// Approximate cap of each partition's dead-letter stream (XADD MAXLEN ~); 0 = unbounded.
   std::size_t dead_letter_max_len = 100'000;
   /// Without a separate reader connection, read_outbox polls this often while it waits.

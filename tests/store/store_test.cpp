@@ -119,7 +119,7 @@ class StoreTest : public test::AsyncTest {
   }
 
   long long outbox_length(const std::string& learner) {
-    return raw({"XLEN", outbox_key("mc", partition_of(learner))}).integer;
+    return raw({"XLEN", outbox_key("mc", partition_of(learner), "console")}).integer;
   }
 
   CommitStatus commit(Store& store, const Commit& c) {
@@ -160,7 +160,9 @@ TEST(StoreKeys, PartitionIsFnv1aOfTheLearnerId) {
   EXPECT_EQ(partition_tag("slack:T1:U1"), "{p08}");
   EXPECT_EQ(learner_key("mc", "a"), "mc:{p12}:learner:a");
   EXPECT_EQ(seen_key("mc", "a", "tg:7"), "mc:{p12}:seen:tg:7");
-  EXPECT_EQ(outbox_key("mc", 3), "mc:{p03}:outbox");
+  EXPECT_EQ(outbox_key("mc", 3, "telegram"), "mc:{p03}:outbox:telegram");
+  EXPECT_EQ(platform_of_route("slack:T1"), "slack");
+  EXPECT_EQ(platform_of_route(""), "none");
   EXPECT_EQ(due_key("mc", 15), "mc:{p15}:due");
   EXPECT_EQ(dead_key("mc", 0), "mc:{p00}:dead");
 }
@@ -350,7 +352,7 @@ TEST_F(StoreTest, ReadThenAck) {
 
   for (const auto& e : entries) ASSERT_TRUE(run(store_->ack(e)));
   EXPECT_EQ(outbox_length(id), 0);
-  auto pending = raw({"XPENDING", outbox_key("mc", partition_of(id)), "senders"});
+  auto pending = raw({"XPENDING", outbox_key("mc", partition_of(id), "console"), "senders"});
   EXPECT_EQ(pending.elements.at(0).integer, 0);
 }
 
@@ -420,8 +422,8 @@ TEST_F(StoreTest, DeadLetterMovesTheEntryWithItsReason) {
 
 TEST_F(StoreTest, UnparsableEntriesAreDeadLetteredNotReturned) {
   ASSERT_TRUE(run(store_->ensure_groups()));
-  raw({"XADD", outbox_key("mc", 4), "*", "msg", "{not json", "attempt", "0"});
-  raw({"XADD", outbox_key("mc", 4), "*", "attempt", "0"});  // no msg at all
+  raw({"XADD", outbox_key("mc", 4, "console"), "*", "msg", "{not json", "attempt", "0"});
+  raw({"XADD", outbox_key("mc", 4, "console"), "*", "attempt", "0"});  // no msg at all
   const std::string id = "console:ok";
   auto m = message(id, "fine", "f#0");
   ASSERT_EQ(commit(commit_of(id, 0, 1, {m})), CommitStatus::committed);
@@ -432,7 +434,7 @@ TEST_F(StoreTest, UnparsableEntriesAreDeadLetteredNotReturned) {
   auto count = run(store_->dead_letter_count());
   ASSERT_TRUE(count);
   EXPECT_EQ(*count, 2);
-  EXPECT_EQ(raw({"XLEN", outbox_key("mc", 4)}).integer, partition_of(id) == 4 ? 1 : 0);
+  EXPECT_EQ(raw({"XLEN", outbox_key("mc", 4, "console")}).integer, partition_of(id) == 4 ? 1 : 0);
   auto dead = raw({"XRANGE", dead_key("mc", 4), "-", "+"});
   ASSERT_EQ(dead.elements.size(), 2u);
   EXPECT_EQ(dead.elements[0].elements.at(1).elements.at(1).str, "{not json");
@@ -468,7 +470,7 @@ TEST_F(StoreTest, AnotherConsumerReclaimsEntriesReadButNotAcked) {
   for (const auto& n : names(*rest)) reclaimed.insert(n);
   EXPECT_EQ(reclaimed, names(taken));
   for (const auto& e : *rest) EXPECT_EQ(e.message.key.substr(0, 11), "telegram:1:");
-  auto pending = raw({"XPENDING", outbox_key("mc", rest->front().partition), "senders", "-", "+",
+  auto pending = raw({"XPENDING", outbox_key("mc", rest->front().partition, "console"), "senders", "-", "+",
                       "10", "crashed-a"});
   EXPECT_TRUE(pending.elements.empty());  // A owns nothing any more
 

@@ -81,8 +81,7 @@ core::SendOutcome outcome_of(const ApiCall& call, unsigned http_status, std::str
       code = c->get<std::int64_t>();
     }
   }
-  std::string reason =
-      description.empty() ? "HTTP " + std::to_string(http_status) : description;
+  std::string reason = description.empty() ? "HTTP " + std::to_string(http_status) : description;
 
   if (http_status == 429 || code == 429) {
     std::int64_t seconds = 0;

@@ -17,7 +17,7 @@ namespace mc::telegram {
 
 struct ClientConfig {
   std::string api_url = "https://api.telegram.org";  ///< http:// accepted (local fakes)
-  std::string token;                                  ///< never logged
+  std::string token;                                 ///< never logged
   std::chrono::milliseconds timeout{15'000};
 };
 

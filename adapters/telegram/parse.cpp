@@ -1,6 +1,7 @@
 #include "adapters/telegram/parse.hpp"
 
 #include <array>
+#include <cstdint>
 #include <exception>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -90,10 +91,26 @@ core::Inbound base_event(const BotIdentity& bot, const std::string& update_id, c
 
 // Content keys of messages without text, named in the ignore reason (helps reading logs).
 constexpr std::array kContentKinds = {
-    "photo",      "sticker",        "video",         "animation",       "audio",
-    "document",   "voice",          "video_note",    "dice",            "story",
-    "poll",       "location",       "venue",         "contact",         "game",
-    "caption",    "pinned_message", "new_chat_members", "left_chat_member", "forum_topic_created",
+    "photo",
+    "sticker",
+    "video",
+    "animation",
+    "audio",
+    "document",
+    "voice",
+    "video_note",
+    "dice",
+    "story",
+    "poll",
+    "location",
+    "venue",
+    "contact",
+    "game",
+    "caption",
+    "pinned_message",
+    "new_chat_members",
+    "left_chat_member",
+    "forum_topic_created",
 };
 
 std::string describe_content(const json& message) {
@@ -118,7 +135,8 @@ Parsed parse_message(const json& message, const BotIdentity& bot, const std::str
   if (from->is_bot) return ignored("message from a bot");
 
   const json* text_json = member(message, "text");
-  if (text_json == nullptr) return ignored("message without text (" + describe_content(message) + ")");
+  if (text_json == nullptr)
+    return ignored("message without text (" + describe_content(message) + ")");
   if (!text_json->is_string()) return malformed("message.text is not a string");
   const std::string text = text_json->get<std::string>();
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <limits>
 #include <optional>
 
@@ -70,12 +71,15 @@ std::string escape_attribute(std::string_view text) {
   return out + escape_html(text.substr(from));
 }
 
+bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+
 bool is_list(Block::Kind k) { return k == Block::Kind::bullet || k == Block::Kind::numbered; }
 
 /// A block flattened to styled runs of visible text; the list marker is the first run.
 struct Runs {
   std::vector<Span> runs;
   std::size_t length = 0;  ///< visible code points
+  bool blank = true;       ///< nothing but whitespace: Telegram would see an empty message
 };
 
 Runs runs_of(const Block& block) {
@@ -92,7 +96,10 @@ Runs runs_of(const Block& block) {
       r.runs.push_back(span);
     }
   }
-  for (const Span& run : r.runs) r.length += code_points(run.text);
+  for (const Span& run : r.runs) {
+    r.length += code_points(run.text);
+    r.blank = r.blank && std::all_of(run.text.begin(), run.text.end(), is_space);
+  }
   return r;
 }
 
@@ -167,7 +174,7 @@ std::string render_block(const Block& block, const Runs& runs, std::size_t from,
 /// line break in reach, else at the last space, else hard. The whitespace at a cut is dropped
 /// (Telegram trims it from the ends of a message anyway); a code block keeps its indentation.
 std::vector<std::pair<std::size_t, std::size_t>> cut_block(const Block& block, const Runs& runs,
-                                                          std::size_t limit) {
+                                                           std::size_t limit) {
   std::string visible;
   for (const Span& run : runs.runs) visible += run.text;
   const auto offsets = code_point_offsets(visible);
@@ -191,15 +198,22 @@ std::vector<std::pair<std::size_t, std::size_t>> cut_block(const Block& block, c
     if (cut == 0) {
       ranges.emplace_back(a, reach);
       a = reach;
-      continue;
+    } else {
+      ranges.emplace_back(a, cut);
+      a = cut + 1;
     }
-    ranges.emplace_back(a, cut);
-    a = cut + 1;
     if (block.kind != Block::Kind::code) {
-      while (a < n && (char_at(a) == ' ' || char_at(a) == '\n')) ++a;
+      while (a < n && is_space(char_at(a))) ++a;
     }
   }
   if (a < n) ranges.emplace_back(a, n);
+  // Telegram rejects a message that is only whitespace (it trims the text to nothing).
+  std::erase_if(ranges, [&](const auto& range) {
+    for (std::size_t p = range.first; p < range.second; ++p) {
+      if (!is_space(char_at(p))) return false;
+    }
+    return true;
+  });
   return ranges;
 }
 
@@ -239,7 +253,7 @@ json keyboard_json(const core::Keyboard& keyboard) {
   return {{"inline_keyboard", std::move(rows)}};
 }
 
-bool has_buttons(const json& markup) { return !markup["inline_keyboard"].empty(); }
+bool has_buttons(const json& markup) { return !markup.at("inline_keyboard").empty(); }
 
 json send_message(const json& chat_id, std::string text) {
   return {{"chat_id", chat_id},
@@ -271,8 +285,9 @@ std::vector<ApiCall> render_edit(const core::Outbound& message, const json& chat
   }
   if (chunks.empty()) {
     // Nothing to say: only the buttons change (or go).
-    calls.push_back({"editMessageReplyMarkup",
-                     {{"chat_id", chat_id}, {"message_id", *message_id}, {"reply_markup", markup}}});
+    calls.push_back(
+        {"editMessageReplyMarkup",
+         {{"chat_id", chat_id}, {"message_id", *message_id}, {"reply_markup", markup}}});
     return calls;
   }
   // The edited message loses its old buttons unless it is the only part.
@@ -365,7 +380,7 @@ std::vector<std::string> split_html(const core::Doc& doc, std::size_t limit) {
 
   for (const Block& block : doc) {
     const Runs runs = runs_of(block);
-    if (runs.length == 0) continue;  // an empty block would be an empty message or tag
+    if (runs.blank) continue;  // an empty block would be an empty message or tag
     const bool list_continues =
         previous != nullptr && is_list(block.kind) && previous->kind == block.kind;
     previous = &block;

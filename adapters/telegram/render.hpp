@@ -27,7 +27,7 @@ std::size_t html_visible_length(std::string_view html);
 /// The doc as Telegram HTML: bold <b>, italic <i>, code <code>, link <a href> (http, https,
 /// mailto and tg only; other links keep their text), code block <pre>, heading bold, bullets
 /// "• ", numbered "N. ", quote <blockquote>. Blocks are separated by a blank line, items of one
-/// list by a line break. Empty blocks are left out.
+/// list by a line break. Blocks with nothing but whitespace are left out.
 std::string to_html(const core::Doc& doc);
 /// Splits a doc into chunks whose HTML stays within the visible-character limit, preferring
 /// block (paragraph) boundaries, then line, then word boundaries, then a hard cut between code

@@ -4,7 +4,9 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/result.hpp>
+#include <chrono>
 #include <string>
+#include <string_view>
 
 #include "adapters/telegram/parse.hpp"
 #include "adapters/telegram/render.hpp"
@@ -15,9 +17,18 @@ namespace mc::telegram {
 
 struct ClientConfig {
   std::string api_url = "https://api.telegram.org";  ///< http:// accepted (local fakes)
-  std::string token;                                  ///< never logged
+  std::string token;                                 ///< never logged
   std::chrono::milliseconds timeout{15'000};
 };
+
+/// How the Bot API answered `call` (HTTP status, body, Retry-After header) as a SendOutcome.
+/// ok -> sent; 429 -> retry_after from parameters.retry_after seconds, else the Retry-After
+/// header, else 1 s; 5xx -> transient; 403 blocked / deactivated / kicked / can't initiate, and
+/// 400 "chat not found" for a private chat (positive chat_id) -> unreachable; 400 "message is not
+/// modified" -> sent; other 4xx -> permanent with the description as reason. Pure: this is what
+/// Client::call applies, exposed so it is tested without a network.
+core::SendOutcome outcome_of(const ApiCall& call, unsigned http_status, std::string_view body,
+                             std::string_view retry_after_header = {});
 
 class Client {
  public:
@@ -28,13 +39,19 @@ class Client {
   /// other 4xx -> permanent ("message is not modified" counts as sent).
   boost::asio::awaitable<core::SendOutcome> call(const ApiCall& call);
 
-  /// Renders and sends a message, skipping `skip_parts` parts already accepted.
+  /// Renders and sends a message, skipping `skip_parts` parts already accepted. On failure
+  /// parts_done counts the parts accepted so far (including the skipped ones): pass it back as
+  /// skip_parts to resume. On success parts_done is the number of parts.
   boost::asio::awaitable<core::SendOutcome> send(const core::Outbound& message, int skip_parts);
 
-  /// getMe: the bot's id and username.
+  /// getMe: the bot's id and username. Errors: the transport's error, permission_denied when
+  /// Telegram refuses the token, bad_message for an unreadable answer.
   boost::asio::awaitable<boost::system::result<BotIdentity>> get_me();
 
  private:
+  /// POST <api_url>/bot<token>/<method>: the URL holds the token, so it is never logged.
+  http::ClientRequest request_for(std::string_view method, std::string body) const;
+
   http::Client& http_;
   ClientConfig config_;
 };

@@ -186,9 +186,10 @@ TEST(TelegramParse, TheFixtureTableCoversEveryFixtureFile) {
 // The manifest says which HTTP status a correct server answers; ours follows from the status
 // (event and ignored -> 200, malformed -> 400).
 TEST(TelegramParse, AgreesWithTheManifestStatus) {
-  const auto manifest = nlohmann::json::parse(read_fixture("telegram/manifest.json"));
+  const auto manifest = nlohmann::json::parse(read_fixture("manifest.json"));
   std::size_t checked = 0;
   for (const auto& fixture : manifest.at("fixtures")) {
+    if (fixture.at("platform") != "telegram") continue;
     const std::string file = fixture.at("file");
     SCOPED_TRACE(file);
     const Parsed parsed = parse_update(read_fixture(file), kBot);

@@ -23,7 +23,7 @@ function(mc_add_library name)
   add_library(${name} STATIC ${ARG_SOURCES})
   target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
   target_link_libraries(${name} PUBLIC ${ARG_DEPS})
-  target_compile_definitions(${name} PUBLIC BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+  target_compile_definitions(${name} PUBLIC BOOST_ASIO_NO_DEPRECATED)
   mc_target_options(${name})
 endfunction()
 

@@ -79,10 +79,12 @@ boost::system::result<Target> parse_target(std::string_view url) {
   if (t.host.empty()) {
     return boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
   }
-  unsigned port = t.tls ? 443 : 80;
-  if (u.has_port()) {
-    port = u.port_number();
-    if (port == 0) {
+  unsigned long port = t.tls ? 443 : 80;
+  if (!u.port().empty()) {  // "host:" with an empty port means the default port (RFC 3986)
+    // port_number() truncates values over 65535, so parse the digits here.
+    const std::string digits(u.port());
+    port = digits.size() <= 5 ? std::stoul(digits) : 0;
+    if (port == 0 || port > 65535) {
       return boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
     }
   }
@@ -208,26 +210,40 @@ error_code final_error(error_code ec, const Connection& conn, Clock::time_point 
 
 struct Client::Impl {
   Impl(asio::any_io_executor ex, ClientConfig cfg)
-      : executor(std::move(ex)), config(std::move(cfg)), tls(ssl::context::tls_client) {
-    tls.set_verify_mode(ssl::verify_peer);
-    SSL_CTX_set_min_proto_version(tls.native_handle(), TLS1_2_VERSION);
+      : executor(std::move(ex)), config(std::move(cfg)) {}
+
+  asio::any_io_executor executor;
+  ClientConfig config;
+  /// Made on the first https request: loading a CA store takes tens of milliseconds, and a
+  /// client that only talks plain http to local fakes never needs it.
+  std::optional<ssl::context> tls;
+  error_code tls_error;  ///< set when the CA store could not be loaded: every https request fails
+
+  ssl::context* tls_context() {
+    if (tls || tls_error) return tls ? &*tls : nullptr;
     error_code ec;
-    if (config.ca_file.empty()) {
-      tls.set_default_verify_paths(ec);
-    } else {
-      tls.load_verify_file(config.ca_file, ec);
+    std::optional<ssl::context> ctx;
+    try {
+      ctx.emplace(ssl::context::tls_client);  // throws only when OpenSSL cannot allocate it
+      ctx->set_verify_mode(ssl::verify_peer);
+      SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+      if (config.ca_file.empty()) {
+        ctx->set_default_verify_paths(ec);
+      } else {
+        ctx->load_verify_file(config.ca_file, ec);
+      }
+    } catch (const boost::system::system_error& e) {
+      ec = e.code();
     }
     if (ec) {
       spdlog::error("http client: cannot load the CA certificates ({}): {}",
                     config.ca_file.empty() ? "system store" : config.ca_file, ec.message());
       tls_error = ec;
+      return nullptr;
     }
+    tls = std::move(ctx);
+    return &*tls;
   }
-
-  asio::any_io_executor executor;
-  ClientConfig config;
-  ssl::context tls;
-  error_code tls_error;  ///< set when the CA store could not be loaded: every https request fails
   std::map<std::string, std::vector<std::unique_ptr<Connection>>> idle;
   std::set<Connection*> active;
 
@@ -297,7 +313,11 @@ struct Client::Impl {
       std::shared_ptr<Impl> self, ClientRequest in) {
     auto target = parse_target(in.url);
     if (!target) co_return target.error();
-    if (target->tls && self->tls_error) co_return self->tls_error;
+    ssl::context* tls = nullptr;
+    if (target->tls) {
+      tls = self->tls_context();
+      if (tls == nullptr) co_return self->tls_error;
+    }
     auto req = build_request(in, *target, self->config.user_agent);
     if (!req) co_return req.error();
     const Clock::time_point deadline = Clock::now() + in.timeout;
@@ -306,7 +326,7 @@ struct Client::Impl {
       std::unique_ptr<Connection> conn = attempt == 0 ? self->take_idle(target->pool_key) : nullptr;
       const bool reused = conn != nullptr;
       if (!conn) {
-        conn = std::make_unique<Connection>(self->executor, target->tls ? &self->tls : nullptr);
+        conn = std::make_unique<Connection>(self->executor, tls);
       }
       InUse in_use(*self, conn.get());
       if (!reused) {

@@ -41,6 +41,8 @@ struct ClientConfig {
   std::string user_agent = "microcourse/0.1";
 };
 
+/// All members are called on the executor's thread (a single-threaded io_context or a strand);
+/// the destructor too, and it aborts requests still in flight like close() does.
 class Client {
  public:
   Client(boost::asio::any_io_executor executor, ClientConfig config = {});
@@ -52,8 +54,12 @@ class Client {
   /// malformed response). Safe to call concurrently from coroutines on the same executor.
   boost::asio::awaitable<boost::system::result<ClientResponse>> request(ClientRequest req);
 
-  /// Closes idle connections.
+  /// Closes idle connections, and aborts requests in flight (they return
+  /// boost::asio::error::operation_aborted). The client stays usable.
   void close();
+
+  /// Idle keep-alive connections in the pool, all hosts together (tests, diagnostics).
+  std::size_t idle_connections() const;
 
  private:
   struct Impl;

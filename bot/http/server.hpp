@@ -28,6 +28,10 @@ struct ServerConfig {
   std::chrono::milliseconds shutdown_grace{10'000};  ///< in-flight requests get this long
 };
 
+/// Runs every connection on `executor`, which must not run handlers concurrently (an io_context
+/// run by one thread, or a strand). A handler must honour cancellation (every Asio operation
+/// does): when shutdown_grace is over, a handler still running is cancelled, and shutdown()
+/// returns once it has ended.
 class Server {
  public:
   using Handler = std::function<boost::asio::awaitable<Response>(Request)>;

@@ -41,7 +41,8 @@ http::Handler telegram_webhook(engine::Engine& engine, std::string secret,
   return [&engine, secret = std::move(secret),
           bot = std::move(bot)](http::Request req) -> boost::asio::awaitable<http::Response> {
     auto header = req.find("X-Telegram-Bot-Api-Secret-Token");
-    std::string_view token = header == req.end() ? std::string_view{} : header->value();
+    std::string_view token;
+    if (header != req.end()) token = header->value();
     if (!telegram::verify_secret(secret, token)) {
       count_update("telegram", "unknown", "unauthorized");
       co_return http::json_error(req, bhttp::status::unauthorized, "invalid secret token");

@@ -48,7 +48,8 @@ class TelegramJourney : public ::testing::Test {
             {"TELEGRAM_CHAT_MAX_PER_SECOND", "50"},
             {"TELEGRAM_CHAT_BURST", "20"},
             {"LOG_LEVEL", "debug"},
-            {"INSTANCE_ID", "it-1"}},
+            {"INSTANCE_ID", "it-1"},
+            {"BIND", "127.0.0.1"}},
         dir_ + "/bot.log");
     bot_->start();
     auto loaded = content::load_directory(MC_SOURCE_DIR "/content");

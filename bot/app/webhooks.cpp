@@ -24,6 +24,8 @@ const char* kind_name(core::Inbound::Kind kind) {
       return "blocked";
     case core::Inbound::Kind::profile:
       return "profile";
+    case core::Inbound::Kind::tick:
+      return "tick";
   }
   return "other";
 }

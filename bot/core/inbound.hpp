@@ -16,6 +16,7 @@ struct Inbound {
     home_opened,  ///< the learner opened the app's home (Slack App Home)
     blocked,      ///< the learner blocked or left the bot: stop talking to them
     profile,      ///< the platform told us about the learner (time_zone, display_name)
+    tick,         ///< the learner's scheduled push is due (from the scheduler, not a platform)
   };
   Kind kind = Kind::text;
   /// Platform-unique id of this event ("telegram:<bot>:<update_id>"); empty = not de-duplicated.

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "bot/core/action.hpp"
+#include "bot/core/schedule.hpp"
 
 namespace mc::core {
 namespace {
@@ -55,8 +56,15 @@ bool prerequisites_met(const Course& course, const LearnerState& s) {
 // The conversation for one event: the state being changed and what is said, in order.
 class Conversation {
  public:
-  Conversation(const Catalog& catalog, const LearnerState& state, const Inbound& event, Time now)
-      : catalog_(catalog), event_(event), now_(now), state_(state) {}
+  Conversation(const Catalog& catalog, const LearnerState& state, const Inbound& event, Time now,
+               const ScheduleDefaults& schedule)
+      : catalog_(catalog),
+        event_(event),
+        now_(now),
+        schedule_(schedule),
+        state_(state),
+        // A push goes where the learner last talked to us from; a reply goes where they spoke.
+        to_(event.kind == Inbound::Kind::tick ? state.address : event.reply_to) {}
 
   Decision finish() && {
     std::string base = event_.event_id.empty()
@@ -72,20 +80,39 @@ class Conversation {
   void handle() {
     if (event_.kind == Inbound::Kind::blocked) {
       state_.profile.blocked = true;
+      state_.push = PushState{};  // nothing more is pushed to someone we can't reach
       return;
     }
     if (event_.kind == Inbound::Kind::profile) {
       // Platform facts, not the learner speaking: no reply, and last_seen stays.
       if (!event_.display_name.empty()) state_.display_name = event_.display_name;
-      if (!event_.time_zone.empty() && !state_.profile.time_zone_chosen) {
+      if (!event_.time_zone.empty() && !state_.profile.time_zone_chosen &&
+          event_.time_zone != state_.profile.time_zone) {
         state_.profile.time_zone = event_.time_zone;
+        // A daily push planned on the old clock moves to the new one; a reminder stays.
+        if (state_.push.next_due != Time{} && state_.push.awaiting_since == Time{}) {
+          state_.push.next_due = plan_daily();
+        }
       }
+      return;
+    }
+    if (event_.kind == Inbound::Kind::tick) {
+      on_tick();
       return;
     }
     state_.last_seen = now_;
     state_.profile.blocked = false;  // they talk to us again
     if (!event_.display_name.empty()) state_.display_name = event_.display_name;
     if (!event_.group && !event_.reply_to.route.empty()) state_.address = event_.reply_to;
+    if (!event_.group) {
+      // The learner acted: nothing is awaited any more. A pause we made because pushes went
+      // unanswered (paused while still awaiting) ends when they reply; one they asked for stays.
+      if (state_.profile.paused && state_.push.awaiting_since != Time{}) {
+        state_.profile.paused = false;
+      }
+      state_.push.awaiting_since = Time{};
+      state_.push.reminders = 0;
+    }
 
     switch (event_.kind) {
       case Inbound::Kind::press:
@@ -103,8 +130,10 @@ class Conversation {
         break;
       case Inbound::Kind::blocked:
       case Inbound::Kind::profile:
+      case Inbound::Kind::tick:
         break;
     }
+    if (!event_.group) state_.push.next_due = plan_daily();
   }
 
  private:
@@ -138,8 +167,23 @@ class Conversation {
       show_progress();
     } else if (word == "help") {
       show_help();
-    } else if (word == "continue" || word == "next" || word == "resume") {
+    } else if (word == "continue" || word == "next") {
       resume_focus();
+    } else if (word == "resume") {
+      resume_pushes();
+      resume_focus();
+    } else if (word == "pause") {
+      pause_pushes(/*stop=*/false);
+    } else if (word == "stop") {
+      pause_pushes(/*stop=*/true);
+    } else if (word == "time") {
+      set_time(args);
+    } else if (word == "timezone" || word == "tz") {
+      set_time_zone(args);
+    } else if (word == "weekdays") {
+      set_weekdays(args);
+    } else if (word == "schedule") {
+      say(schedule_doc());
     } else {
       unknown(word, is_command);
     }
@@ -266,16 +310,20 @@ class Conversation {
       say({paragraph({plain("Starting "), bold(course->title), plain(" again — attempt "),
                        plain(std::to_string(e->attempt)), plain(". Good luck!")})});
     } else {
+      const bool first_course = state_.enrollments.empty();
       Enrollment fresh;
       fresh.course = course->id;
       fresh.started = now_;
       state_.enrollments.push_back(fresh);
       e = &state_.enrollments.back();
-      say({paragraph({plain("📚 "), bold(course->title)}), paragraph(course->summary),
-           paragraph(std::to_string(course->lesson_count()) + " lessons · " +
-                     std::to_string(course->question_count()) + " questions · about " +
-                     std::to_string(course->minutes) + " min · pass mark " +
-                     std::to_string(course->pass_mark) + "%")});
+      Doc intro{paragraph({plain("📚 "), bold(course->title)}), paragraph(course->summary),
+                paragraph(std::to_string(course->lesson_count()) + " lessons · " +
+                          std::to_string(course->question_count()) + " questions · about " +
+                          std::to_string(course->minutes) + " min · pass mark " +
+                          std::to_string(course->pass_mark) + "%")};
+      // Asked once, with the first course: when the daily push comes and how to move it.
+      if (first_course) intro.push_back(schedule_intro());
+      say(std::move(intro));
     }
     present_current(*course, *e);
   }
@@ -371,6 +419,201 @@ class Conversation {
       return;
     }
     present_current(*catalog_.find(e->course), *e);
+  }
+
+  // ---- the daily push ----
+
+  std::string zone() const { return effective_time_zone(state_.profile, schedule_); }
+  int lesson_minute() const { return effective_lesson_minute(state_.profile, schedule_); }
+
+  // The course a push continues: the focus course, else the first other active one.
+  Enrollment* push_target() {
+    if (Enrollment* e = focus_enrollment()) return e;
+    for (Enrollment& e : state_.enrollments) {
+      const Course* c = catalog_.find(e.course);
+      if (e.status == Enrollment::Status::active && c != nullptr &&
+          e.step < static_cast<int>(c->steps.size())) {
+        return &e;
+      }
+    }
+    return nullptr;
+  }
+
+  bool has_active_course() const {
+    return std::any_of(state_.enrollments.begin(), state_.enrollments.end(), [&](const auto& e) {
+      return e.status == Enrollment::Status::active && catalog_.find(e.course) != nullptr;
+    });
+  }
+
+  // The next daily push from now, or epoch when nothing is to be pushed.
+  Time plan_daily() const {
+    if (state_.profile.blocked || state_.profile.paused || !has_active_course()) return Time{};
+    return next_lesson_time(zone(), lesson_minute(), state_.profile.weekdays_only, now_);
+  }
+
+  // After a push or the `sent`-th reminder: the next reminder, never later than the next daily
+  // lesson time (where a nudge then stands in for a new lesson); after the last reminder, the
+  // next lesson time, when an unanswered push pauses the learner.
+  Time plan_after_push(int sent) const {
+    Time lesson = next_lesson_time(zone(), lesson_minute(), state_.profile.weekdays_only, now_);
+    if (sent >= schedule_.reminders_max) return lesson;
+    return std::min(lesson, reminder_time(zone(), now_, sent + 1, schedule_));
+  }
+
+  void on_tick() {
+    PushState& push = state_.push;
+    if (push.next_due == Time{} || push.next_due > now_) return;  // not due: a stale claim
+    Enrollment* e = state_.profile.blocked || state_.profile.paused ? nullptr : push_target();
+    if (e == nullptr) {
+      push.next_due = Time{};
+      return;
+    }
+    const Course& course = *catalog_.find(e->course);
+    if (push.awaiting_since != Time{}) {
+      if (push.reminders < schedule_.reminders_max) {
+        push.reminders += 1;
+        nudge(course, *e);
+        push.next_due = plan_after_push(push.reminders);
+        return;
+      }
+      // Still no answer after every reminder: stop pushing until they reply. awaiting_since
+      // stays set, which marks the pause as ours (any reply ends it).
+      state_.profile.paused = true;
+      push.next_due = Time{};
+      say({paragraph("⏸ I've paused your daily lessons, since the last ones went unanswered."),
+           paragraph({plain("Whenever you're ready, continue below or send "), code("/resume"),
+                      plain(" and they start again.")})},
+          {{Button{"Continue " + course.title, enrol_data(course.id)}}});
+      return;
+    }
+    // One push, however long it was overdue (after an outage): the next one is planned from now.
+    state_.focus = course.id;
+    present_current(course, *e);
+    push.awaiting_since = now_;
+    push.reminders = 0;
+    push.next_due = plan_after_push(0);
+  }
+
+  // A short reminder carrying the awaited step's buttons again.
+  void nudge(const Course& course, const Enrollment& e) {
+    const Step& s = course.steps[static_cast<std::size_t>(e.step)];
+    Doc doc;
+    if (const auto* lesson = std::get_if<Lesson>(&s)) {
+      doc.push_back(paragraph({plain("👋 Your lesson “"), bold(lesson->title), plain("” in "),
+                               bold(course.title), plain(" is waiting — it takes a minute.")}));
+    } else {
+      const auto& q = std::get<Question>(s);
+      doc.push_back(paragraph({plain("👋 A quick question in "), bold(course.title),
+                               plain(" is waiting for your answer:")}));
+      doc.insert(doc.end(), q.prompt.begin(), q.prompt.end());
+    }
+    say(std::move(doc), step_keyboard(course, e.step));
+  }
+
+  // ---- schedule commands ----
+
+  Block schedule_intro() const {
+    const std::string when = format_clock(lesson_minute());
+    if (state_.profile.time_zone.empty() || !valid_time_zone(state_.profile.time_zone)) {
+      return paragraph({plain("⏰ Each day at " + when + " (" + zone() +
+                              ") I'll send you the next step. Not your time zone? Send "),
+                        code("/timezone Europe/Berlin"), plain(" with yours, and "),
+                        code("/time 08:15"), plain(" to pick the hour.")});
+    }
+    return paragraph({plain("⏰ Each day at " + when + " your time (" + zone() +
+                            ") I'll send you the next step; "),
+                      code("/time 08:15"), plain(" picks another hour.")});
+  }
+
+  Doc schedule_doc() const {
+    Doc doc{paragraph({plain("⏰ Daily lessons at "), bold(format_clock(lesson_minute())),
+                       plain(" (" + zone() + "), " +
+                             (state_.profile.weekdays_only ? "Monday to Friday."
+                                                           : "every day."))})};
+    if (state_.profile.paused) {
+      doc.push_back(paragraph({plain("⏸ Paused — send "), code("/resume"),
+                               plain(" to get them again.")}));
+    } else if (Time next = plan_daily(); next != Time{}) {
+      doc.push_back(paragraph({plain("Next one: "), bold(format_local(zone(), next)),
+                               plain(".")}));
+    } else {
+      doc.push_back(paragraph({plain("Start a course with "), code("/courses"),
+                               plain(" and your lessons arrive then.")}));
+    }
+    return doc;
+  }
+
+  void set_time(const std::string& args) {
+    if (args.empty()) {
+      say(schedule_doc());
+      return;
+    }
+    auto minute = parse_clock(args);
+    if (!minute) {
+      say({paragraph({plain("I didn't understand “" + args + "”. Send the time on a 24-hour "
+                                                            "clock, like "),
+                      code("/time 08:15"), plain(".")})});
+      return;
+    }
+    state_.profile.lesson_minute = *minute;
+    say(schedule_doc());
+  }
+
+  void set_time_zone(const std::string& args) {
+    if (args.empty()) {
+      Doc doc = schedule_doc();
+      doc.push_back(paragraph({plain("To change the time zone send "),
+                               code("/timezone Europe/Berlin"),
+                               plain(" with your zone's name from the tz database.")}));
+      say(std::move(doc));
+      return;
+    }
+    auto canonical = canonical_time_zone(args);
+    if (!canonical) {
+      say({paragraph({plain("I don't know the time zone “" + args + "”. Use a name from the "
+                                                                   "tz database, such as "),
+                      code("Europe/Berlin"), plain(", "), code("America/New_York"), plain(" or "),
+                      code("Asia/Kolkata"), plain(".")})});
+      return;
+    }
+    state_.profile.time_zone = *canonical;
+    state_.profile.time_zone_chosen = true;
+    say(schedule_doc());
+  }
+
+  void set_weekdays(const std::string& args) {
+    const std::string value = lower(args);
+    if (value == "on" || value == "yes" || value == "true") {
+      state_.profile.weekdays_only = true;
+    } else if (value == "off" || value == "no" || value == "false") {
+      state_.profile.weekdays_only = false;
+    } else {
+      say({paragraph({code("/weekdays on"), plain(" keeps weekends free; "), code("/weekdays off"),
+                      plain(" sends lessons every day.")})});
+      return;
+    }
+    say(schedule_doc());
+  }
+
+  void pause_pushes(bool stop) {
+    state_.profile.paused = true;
+    if (stop) {
+      say({paragraph("⏹ Stopped: no more lessons or reminders from me."),
+           paragraph({plain("Your progress is kept. Send "), code("/resume"),
+                      plain(" to start them again.")})});
+    } else {
+      say({paragraph({plain("⏸ Paused. No daily lessons until you send "), code("/resume"),
+                      plain(" — your progress is kept.")})});
+    }
+  }
+
+  void resume_pushes() {
+    if (!state_.profile.paused) return;
+    state_.profile.paused = false;
+    Doc doc{paragraph("▶️ Daily lessons are back on.")};
+    Doc schedule = schedule_doc();
+    doc.insert(doc.end(), schedule.begin(), schedule.end());
+    say(std::move(doc));
   }
 
   // ---- what a step looks like ----
@@ -536,6 +779,14 @@ class Conversation {
          Block{Block::Kind::bullet, {code("/start <course>"), plain(" — start or resume a course")}, 0},
          Block{Block::Kind::bullet, {code("/progress"), plain(" — your courses and scores")}, 0},
          Block{Block::Kind::bullet, {code("/continue"), plain(" — pick up where you left off")}, 0},
+         Block{Block::Kind::bullet, {code("/time 08:15"), plain(" — when your daily lesson comes")}, 0},
+         Block{Block::Kind::bullet,
+               {code("/timezone Europe/Berlin"), plain(" — your time zone")}, 0},
+         Block{Block::Kind::bullet,
+               {code("/weekdays on"), plain(" — daily lessons Monday to Friday only")}, 0},
+         Block{Block::Kind::bullet,
+               {code("/pause"), plain(", "), code("/resume"), plain(", "), code("/stop"),
+                plain(" — pause, resume or stop the daily lessons")}, 0},
          Block{Block::Kind::bullet, {code("/help"), plain(" — this message")}, 0}});
   }
 
@@ -606,7 +857,7 @@ class Conversation {
   void say(Doc body, Keyboard keyboard = {}) {
     Outbound o;
     o.kind = Outbound::Kind::send;
-    o.to = event_.reply_to;
+    o.to = to_;
     o.body = std::move(body);
     o.keyboard = std::move(keyboard);
     out_.push_back(std::move(o));
@@ -615,7 +866,7 @@ class Conversation {
   void edit(const std::string& ref, Doc body, Keyboard keyboard) {
     Outbound o;
     o.kind = Outbound::Kind::edit;
-    o.to = event_.reply_to;
+    o.to = to_;
     o.ref = ref;
     o.body = std::move(body);
     o.keyboard = std::move(keyboard);
@@ -628,7 +879,7 @@ class Conversation {
     acked_ = true;
     Outbound o;
     o.kind = Outbound::Kind::ack;
-    o.to = event_.reply_to;
+    o.to = to_;
     o.ref = event_.interaction;
     if (!toast.empty()) o.body.push_back(paragraph(toast));
     out_.insert(out_.begin(), std::move(o));
@@ -637,7 +888,9 @@ class Conversation {
   const Catalog& catalog_;
   const Inbound& event_;
   Time now_;
+  const ScheduleDefaults& schedule_;
   LearnerState state_;
+  Address to_;
   std::vector<Outbound> out_;
   bool acked_ = false;
 };
@@ -655,9 +908,19 @@ LearnerState new_learner(const Inbound& first, Time now) {
 }
 
 Decision step(const Catalog& catalog, const LearnerState& state, const Inbound& event, Time now) {
-  Conversation conversation(catalog, state, event, now);
+  static const ScheduleDefaults kDefaults;
+  return step(catalog, state, event, now, kDefaults);
+}
+
+Decision step(const Catalog& catalog, const LearnerState& state, const Inbound& event, Time now,
+              const ScheduleDefaults& schedule) {
+  Conversation conversation(catalog, state, event, now, schedule);
   conversation.handle();
   return std::move(conversation).finish();
+}
+
+std::string tick_event_id(std::string_view learner, Time due) {
+  return "tick:" + std::string(learner) + ":" + std::to_string(to_millis(due));
 }
 
 }  // namespace mc::core

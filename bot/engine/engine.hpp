@@ -1,14 +1,16 @@
 #pragma once
 
-// The use cases: handle one inbound event (load state, decide, commit atomically). Knows no
-// platform; the only I/O is through the store.
+// The use cases: handle one inbound event and run one scheduled push (load state, decide,
+// commit atomically). Knows no platform; the only I/O is through the store.
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/result.hpp>
 #include <functional>
+#include <string>
 
 #include "bot/core/course.hpp"
 #include "bot/core/inbound.hpp"
+#include "bot/core/schedule.hpp"
 #include "bot/core/time.hpp"
 #include "bot/store/store.hpp"
 
@@ -21,21 +23,44 @@ enum class Handled {
   duplicate,  ///< the event was handled before: nothing changed, nothing will be sent twice
 };
 
+/// What one scheduled push did.
+enum class Ticked {
+  pushed,     ///< the next step was pushed
+  nudged,     ///< a reminder of the unanswered step was sent
+  paused,     ///< reminders ran out: the learner was paused and told how to resume
+  nothing,    ///< blocked, paused or no active course: taken off the schedule
+  not_due,    ///< the stored push is not due (a stale claim): its due time was restored
+  duplicate,  ///< this push was made already (claimed twice): nothing changed
+  missing,    ///< no such learner: the orphaned schedule entry was removed
+};
+
 class Engine {
  public:
-  Engine(const core::Catalog& catalog, store::Store& store, NowFn now);
+  /// `schedule` holds the deployment's scheduling defaults (DEFAULT_TZ, DEFAULT_LESSON_TIME,
+  /// REMINDERS_MAX).
+  Engine(const core::Catalog& catalog, store::Store& store, NowFn now,
+         core::ScheduleDefaults schedule = {});
 
   /// Loads the learner, runs core::step, commits with a version check (retrying on conflict).
-  /// An error means the store could not be reached: nothing was committed and the platform
-  /// should retry later (the webhook answers 503).
+  /// The learner's next push (the decided state's push.next_due) is committed to the schedule
+  /// in the same step. An error means the store could not be reached: nothing was committed
+  /// and the platform should retry later (the webhook answers 503).
   boost::asio::awaitable<boost::system::result<Handled>> handle(const core::Inbound& event);
 
+  /// Runs the scheduled push of `learner` (claimed from the schedule by the scheduler): a
+  /// `tick` event with id core::tick_event_id(learner, due), so a push claimed twice is made
+  /// once; the version check makes a concurrent event and a push decide one after the other.
+  /// An error leaves the claim to expire, after which the push is due again.
+  boost::asio::awaitable<boost::system::result<Ticked>> tick(const std::string& learner);
+
   const core::Catalog& catalog() const { return catalog_; }
+  const core::ScheduleDefaults& schedule() const { return schedule_; }
 
  private:
   const core::Catalog& catalog_;
   store::Store& store_;
   NowFn now_;
+  core::ScheduleDefaults schedule_;
 };
 
 }  // namespace mc::engine

@@ -71,4 +71,13 @@ end
 return learners
 )lua";
 
+// Checked inside Redis: a learner created between the caller's load and this call keeps the
+// schedule their first commit wrote.
+const std::string_view kUnscheduleMissing = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return redis.call('ZREM', KEYS[2], ARGV[1])
+end
+return 0
+)lua";
+
 }  // namespace mc::store::scripts

@@ -27,4 +27,8 @@ extern const std::string_view kDeadLetter;
 /// KEYS: due zset. ARGV: now (ms), limit, lease until (ms). Returns the claimed learner ids.
 extern const std::string_view kClaimDue;
 
+/// KEYS: learner hash, due zset. ARGV: learner id. Removes the learner from the schedule only
+/// when they have no state (an orphaned entry). Returns 1 when removed.
+extern const std::string_view kUnscheduleMissing;
+
 }  // namespace mc::store::scripts

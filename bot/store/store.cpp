@@ -24,7 +24,14 @@ using boost::system::error_code;
 using boost::system::result;
 using Args = std::vector<std::string>;
 
-enum ScriptId { kCommitScript, kAckScript, kRetryScript, kDeadLetterScript, kClaimDueScript };
+enum ScriptId {
+  kCommitScript,
+  kAckScript,
+  kRetryScript,
+  kDeadLetterScript,
+  kClaimDueScript,
+  kUnscheduleMissingScript,
+};
 
 struct Script {
   std::string_view body;
@@ -41,13 +48,14 @@ std::string sha1_hex(std::string_view text) {
   return std::string(out, 40);
 }
 
-const std::array<Script, 5>& all_scripts() {
-  static const std::array<Script, 5> table = {
+const std::array<Script, 6>& all_scripts() {
+  static const std::array<Script, 6> table = {
       Script{scripts::kCommit, sha1_hex(scripts::kCommit)},
       Script{scripts::kAck, sha1_hex(scripts::kAck)},
       Script{scripts::kRetry, sha1_hex(scripts::kRetry)},
       Script{scripts::kDeadLetter, sha1_hex(scripts::kDeadLetter)},
       Script{scripts::kClaimDue, sha1_hex(scripts::kClaimDue)},
+      Script{scripts::kUnscheduleMissing, sha1_hex(scripts::kUnscheduleMissing)},
   };
   return table;
 }
@@ -553,6 +561,18 @@ boost::asio::awaitable<result<std::vector<std::string>>> Store::claim_due(
     for (const Reply& learner : r->elements) out.push_back(learner.str);
   }
   co_return out;
+}
+
+boost::asio::awaitable<result<void>> Store::unschedule_if_missing(std::string_view learner) {
+  std::string id(learner);
+  if (id.empty()) co_return Errc::invalid_argument;
+  Args keys{learner_key(config_.prefix, id), due_key(config_.prefix, partition_of(id))};
+  Args args{id};
+  auto r = co_await eval(redis_, kUnscheduleMissingScript, std::move(keys), std::move(args));
+  if (!r) co_return r.error();
+  if (r->type != Reply::Type::integer) co_return unexpected(redis_, "unschedule", *r);
+  if (r->integer == 1) spdlog::info("store: removed the schedule entry of unknown learner {}", id);
+  co_return result<void>{};
 }
 
 }  // namespace mc::store

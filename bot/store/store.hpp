@@ -155,6 +155,10 @@ class Store {
   /// not re-committed within the lease becomes due again.
   boost::asio::awaitable<boost::system::result<std::vector<std::string>>> claim_due(
       core::Time now, int limit, std::chrono::milliseconds lease);
+  /// Removes `learner` from the schedule when no state is stored for them (an orphaned entry
+  /// that would otherwise be claimed again after every lease).
+  boost::asio::awaitable<boost::system::result<void>> unschedule_if_missing(
+      std::string_view learner);
 
   const StoreConfig& config() const { return config_; }
 

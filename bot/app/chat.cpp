@@ -68,8 +68,11 @@ int chat(const std::vector<std::string>& args) {
   auto ex = ioc.get_executor();
   store::RedisClient redis(ex, config.redis);
   redis.start();
-  store::Store store(redis);
-  engine::Engine engine(setup->catalog, store, system_now);
+  // Only the console outbox: Telegram or Slack messages on a shared Redis belong to `serve`.
+  store::StoreConfig store_config;
+  store_config.platforms = {"console"};
+  store::Store store(redis, store_config);
+  engine::Engine engine(setup->catalog, store, system_now, config.schedule);
   console::Terminal terminal(std::cout, console::RenderOptions{isatty(STDOUT_FILENO) == 1});
 
   delivery::DispatcherConfig dispatch_config;

@@ -54,13 +54,35 @@ const std::vector<Variable>& variables() {
       {"LOG_LEVEL", "info", "trace, debug, info, warn, error, critical or off"},
       {"INSTANCE_ID", "<hostname>-<pid>",
        "name of this instance among several sharing one Redis (outbox consumer)"},
+      {"DEFAULT_TZ", "UTC",
+       "time zone (IANA name, e.g. Europe/Berlin) of learners who have not set theirs"},
+      {"DEFAULT_LESSON_TIME", "09:30",
+       "local time (HH:MM, 24-hour clock) of the daily push for learners who have not set theirs"},
+      {"REMINDERS_MAX", "2",
+       "reminders of an unanswered push (after 3 h, then 6 h, between 08:00 and 21:00 local) "
+       "before the learner is paused; 0-10"},
+      {"SCHEDULER_BATCH", "1000", "due learners claimed from the schedule at once"},
+      {"SCHEDULER_CONCURRENCY", "64", "scheduled pushes prepared at once"},
+      {"SCHEDULER_INTERVAL_MS", "1000", "how often to look for due learners when none were due"},
+      {"SCHEDULER_LEASE_MS", "60000",
+       "a claimed push not committed within this is due again (a crashed instance's)"},
+      {"DISPATCH_MAX_ATTEMPTS", "8",
+       "sends of a message failing with 5xx or a timeout before it goes to the dead letters"},
+      {"DISPATCH_BACKOFF_MS", "500", "first retry delay, doubled per attempt (with jitter)"},
+      {"DISPATCH_BACKOFF_MAX_MS", "30000", "longest retry delay"},
+      {"DISPATCH_RECLAIM_IDLE_MS", "60000",
+       "outbox entries of an instance silent this long are taken over by the others"},
+      {"DISPATCH_MAX_IN_FLIGHT", "512", "outbox entries one instance holds at once"},
+      {"SHUTDOWN_TIMEOUT_MS", "20000",
+       "on SIGTERM, the longest wait for in-flight requests and sends before exiting"},
       {"TELEGRAM_BOT_TOKEN", "(none)", "token from @BotFather; enables Telegram"},
       {"TELEGRAM_WEBHOOK_SECRET", "(none)",
        "secret_token given to setWebhook; required with TELEGRAM_BOT_TOKEN (1-256 of "
        "A-Z a-z 0-9 _ -)"},
       {"TELEGRAM_API_URL", "https://api.telegram.org", "Bot API base URL (http:// for local fakes)"},
       {"TELEGRAM_MAX_PER_SECOND", "30",
-       "messages per second per bot (raise it for paid broadcasts, up to 1000)"},
+       "messages per second per bot and instance (with N instances, give each 1/N of the "
+       "bot's limit; raise it for paid broadcasts, up to 1000)"},
       {"TELEGRAM_CHAT_MAX_PER_SECOND", "1", "messages per second to one chat"},
       {"TELEGRAM_CHAT_BURST", "3", "messages one chat may get at once before pacing starts"},
       {"TELEGRAM_GROUP_MAX_PER_MINUTE", "20", "messages per minute to one group chat"},
@@ -128,6 +150,61 @@ ConfigResult load_config(const Getenv& getenv) {
   }
   if (auto v = get("CONTENT_DIR")) c.content_dir = *v;
   c.instance_id = get("INSTANCE_ID").value_or(default_instance_id());
+  c.dispatch.consumer = c.instance_id;
+
+  // Scheduled pushes and delivery.
+  if (auto v = get("DEFAULT_TZ")) {
+    if (auto zone = core::canonical_time_zone(*v)) {
+      c.schedule.time_zone = *zone;
+    } else {
+      error("DEFAULT_TZ", "unknown time zone \"" + *v +
+                              "\"; use an IANA name such as Europe/Berlin (is tzdata installed?)");
+    }
+  } else if (!core::valid_time_zone(c.schedule.time_zone)) {
+    error("DEFAULT_TZ", "the tz database has no UTC: install tzdata (/usr/share/zoneinfo)");
+  }
+  if (auto v = get("DEFAULT_LESSON_TIME")) {
+    if (auto minute = core::parse_clock(*v)) {
+      c.schedule.lesson_minute = *minute;
+    } else {
+      error("DEFAULT_LESSON_TIME", "must be HH:MM on a 24-hour clock, got \"" + *v + "\"");
+    }
+  }
+  auto integer = [&](const char* name, long low, long high, auto apply) {
+    if (auto v = get(name)) {
+      auto x = parse_long(*v);
+      if (!x || *x < low || *x > high) {
+        error(name, "must be a whole number from " + std::to_string(low) + " to " +
+                        std::to_string(high) + ", got \"" + *v + "\"");
+      } else {
+        apply(*x);
+      }
+    }
+  };
+  using std::chrono::milliseconds;
+  integer("REMINDERS_MAX", 0, 10, [&](long x) { c.schedule.reminders_max = static_cast<int>(x); });
+  integer("SCHEDULER_BATCH", 1, 100'000, [&](long x) { c.scheduler.batch = static_cast<int>(x); });
+  integer("SCHEDULER_CONCURRENCY", 1, 10'000,
+          [&](long x) { c.scheduler.concurrency = static_cast<int>(x); });
+  integer("SCHEDULER_INTERVAL_MS", 10, 3'600'000,
+          [&](long x) { c.scheduler.interval = milliseconds(x); });
+  integer("SCHEDULER_LEASE_MS", 100, 86'400'000,
+          [&](long x) { c.scheduler.lease = milliseconds(x); });
+  integer("DISPATCH_MAX_ATTEMPTS", 1, 1'000,
+          [&](long x) { c.dispatch.max_attempts = static_cast<int>(x); });
+  integer("DISPATCH_BACKOFF_MS", 1, 3'600'000,
+          [&](long x) { c.dispatch.backoff_base = milliseconds(x); });
+  integer("DISPATCH_BACKOFF_MAX_MS", 1, 86'400'000,
+          [&](long x) { c.dispatch.backoff_max = milliseconds(x); });
+  integer("DISPATCH_RECLAIM_IDLE_MS", 100, 86'400'000,
+          [&](long x) { c.dispatch.reclaim_idle = milliseconds(x); });
+  integer("DISPATCH_MAX_IN_FLIGHT", 1, 100'000,
+          [&](long x) { c.dispatch.max_in_flight = static_cast<int>(x); });
+  integer("SHUTDOWN_TIMEOUT_MS", 100, 600'000,
+          [&](long x) { c.shutdown_timeout = milliseconds(x); });
+  if (c.dispatch.backoff_max < c.dispatch.backoff_base) {
+    error("DISPATCH_BACKOFF_MAX_MS", "must not be less than DISPATCH_BACKOFF_MS");
+  }
 
   if (auto v = get("TELEGRAM_BOT_TOKEN")) {
     static const std::regex token(R"(\d{1,20}:[A-Za-z0-9_-]{20,})");
@@ -171,7 +248,6 @@ ConfigResult load_config(const Getenv& getenv) {
     }
   };
   rate("TELEGRAM_MAX_PER_SECOND", c.telegram_limits.bot.per_second, 1);
-  c.telegram_limits.bot.burst = c.telegram_limits.bot.per_second;
   rate("TELEGRAM_CHAT_MAX_PER_SECOND", c.telegram_limits.chat.per_second, 1);
   rate("TELEGRAM_CHAT_BURST", c.telegram_limits.chat.burst, 1);
   rate("TELEGRAM_GROUP_MAX_PER_MINUTE", c.telegram_limits.group.per_second, 1.0 / 60.0);
@@ -184,7 +260,8 @@ std::string Config::describe() const {
   return "listen " + bind + ":" + std::to_string(port) + ", redis " + redis.host + ":" +
          std::to_string(redis.port) + "/" + std::to_string(redis.db) +
          (redis.password.empty() ? "" : " (auth)") + ", content " + content_dir +
-         ", instance " + instance_id + ", telegram " +
+         ", instance " + instance_id + ", pushes at " + core::format_clock(schedule.lesson_minute) +
+         " " + schedule.time_zone + ", telegram " +
          (telegram_enabled() ? std::string("on via ") + telegram_api_url : "off") +
          " (token " + secret(telegram_token) + ", secret " + secret(telegram_secret) + ")" +
          (public_url.empty() ? "" : ", public " + public_url);

@@ -9,7 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "bot/core/schedule.hpp"
+#include "bot/delivery/dispatcher.hpp"
 #include "bot/delivery/rate_limiter.hpp"
+#include "bot/delivery/scheduler.hpp"
 #include "bot/store/redis.hpp"
 
 namespace mc::app {
@@ -25,6 +28,11 @@ struct Config {
   store::RedisConfig redis;
   std::string content_dir = "content";
   std::string instance_id;  ///< unique per instance: outbox consumer name; default hostname-pid
+  // scheduled pushes and delivery
+  core::ScheduleDefaults schedule;     ///< DEFAULT_TZ, DEFAULT_LESSON_TIME, REMINDERS_MAX
+  delivery::SchedulerConfig scheduler;  ///< SCHEDULER_*
+  delivery::DispatcherConfig dispatch;  ///< DISPATCH_* (consumer = instance_id)
+  std::chrono::milliseconds shutdown_timeout{20'000};  ///< SHUTDOWN_TIMEOUT_MS
   // Telegram
   std::string telegram_token;
   std::string telegram_secret;

@@ -13,6 +13,7 @@
 #include "bot/app/setup.hpp"
 #include "bot/app/webhooks.hpp"
 #include "bot/delivery/dispatcher.hpp"
+#include "bot/delivery/scheduler.hpp"
 #include "bot/http/client.hpp"
 #include "bot/http/server.hpp"
 #include "bot/metrics/metrics.hpp"
@@ -71,8 +72,13 @@ int serve() {
 
   store::RedisClient redis(ex, config.redis);
   redis.start();
-  store::Store store(redis);
-  engine::Engine engine(setup->catalog, store, system_now);
+  // This instance reads only the outboxes it has a sender for (a console session on the same
+  // Redis reads its own).
+  store::StoreConfig store_config;
+  store_config.platforms.clear();
+  if (config.telegram_enabled()) store_config.platforms.push_back("telegram");
+  store::Store store(redis, store_config);
+  engine::Engine engine(setup->catalog, store, system_now, config.schedule);
   http::Client http_client(ex);
 
   auto bot = std::make_shared<telegram::BotIdentity>();
@@ -95,10 +101,18 @@ int serve() {
                }
                co_return http::make_response(req, bhttp::status::ok, "ready\n");
              });
-  router.add(bhttp::verb::get, "/metrics", [](http::Request req) -> asio::awaitable<http::Response> {
-    co_return http::make_response(req, bhttp::status::ok, metrics::Registry::global().render(),
-                                  "text/plain; version=0.0.4; charset=utf-8");
-  });
+  router.add(bhttp::verb::get, "/metrics",
+             [&store](http::Request req) -> asio::awaitable<http::Response> {
+               // Dead letters of every instance, read from Redis at each scrape.
+               if (auto dead = co_await store.dead_letter_count()) {
+                 metrics::Registry::global().set(
+                     "microcourse_dead_letters", "Messages in the dead-letter streams (all instances)",
+                     {}, static_cast<double>(*dead));
+               }
+               co_return http::make_response(req, bhttp::status::ok,
+                                             metrics::Registry::global().render(),
+                                             "text/plain; version=0.0.4; charset=utf-8");
+             });
   if (telegram_client) {
     router.add(bhttp::verb::post, "/telegram/webhook",
                telegram_webhook(engine, config.telegram_secret, bot));
@@ -118,9 +132,7 @@ int serve() {
   server.start();
   spdlog::info("listening on {}:{}", endpoint->address().to_string(), endpoint->port());
 
-  delivery::DispatcherConfig dispatch_config;
-  dispatch_config.consumer = config.instance_id;
-  delivery::Dispatcher dispatcher(ex, store, dispatch_config, system_now);
+  delivery::Dispatcher dispatcher(ex, store, config.dispatch, system_now);
   dispatcher.set_limits("telegram:", config.telegram_limits);
   if (telegram_client) {
     dispatcher.add_sender("telegram:", [&](const core::Outbound& m, int skip) {
@@ -134,13 +146,25 @@ int serve() {
     blocked.event_id = "unreachable:" + m.key;
     (void)co_await engine.handle(blocked);
   });
-  // Set when the dispatcher has returned, so shutdown can wait for in-flight sends to be acked.
-  bool dispatcher_done = false;
-  asio::steady_timer dispatcher_finished(ex, asio::steady_timer::time_point::max());
-  asio::co_spawn(ex, dispatcher.run(), [&](std::exception_ptr e) {
-    if (e) spdlog::critical("dispatcher stopped unexpectedly");
-    dispatcher_done = true;
-    dispatcher_finished.cancel();
+  // Set when the dispatcher and the scheduler have returned, so shutdown can wait for in-flight
+  // sends to be acked and in-flight pushes to be committed.
+  bool dispatcher_done = store_config.platforms.empty();
+  bool scheduler_done = false;
+  asio::steady_timer background_finished(ex, asio::steady_timer::time_point::max());
+  if (!dispatcher_done) {
+    asio::co_spawn(ex, dispatcher.run(), [&](std::exception_ptr e) {
+      if (e) spdlog::critical("dispatcher stopped unexpectedly");
+      dispatcher_done = true;
+      background_finished.cancel();
+    });
+  } else {
+    spdlog::warn("no platform configured: nothing is sent (set TELEGRAM_BOT_TOKEN)");
+  }
+  delivery::Scheduler scheduler(ex, store, engine, config.scheduler, system_now);
+  asio::co_spawn(ex, scheduler.run(), [&](std::exception_ptr e) {
+    if (e) spdlog::critical("scheduler stopped unexpectedly");
+    scheduler_done = true;
+    background_finished.cancel();
   });
   if (telegram_client) {
     asio::co_spawn(ex, telegram_startup(*telegram_client, *bot, config), asio::detached);
@@ -153,7 +177,7 @@ int serve() {
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     spdlog::info("signal {}: shutting down", signal);
-    watchdog.expires_after(std::chrono::seconds(20));
+    watchdog.expires_after(config.shutdown_timeout);
     watchdog.async_wait([&](const boost::system::error_code& wec) {
       if (!wec) {
         spdlog::error("shutdown took too long, stopping");
@@ -164,9 +188,11 @@ int serve() {
         ex,
         [&]() -> asio::awaitable<void> {
           co_await server.shutdown();
+          scheduler.stop();
           dispatcher.stop();
-          if (!dispatcher_done) {
-            (void)co_await dispatcher_finished.async_wait(asio::as_tuple(asio::use_awaitable));
+          while (!dispatcher_done || !scheduler_done) {
+            (void)co_await background_finished.async_wait(asio::as_tuple(asio::use_awaitable));
+            background_finished.expires_at(asio::steady_timer::time_point::max());
           }
         },
         [&](std::exception_ptr) {

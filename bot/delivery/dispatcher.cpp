@@ -7,8 +7,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <deque>
+#include <exception>
 #include <random>
+#include <set>
 
 #include "bot/metrics/metrics.hpp"
 
@@ -51,7 +54,11 @@ asio::awaitable<void> sleep_for(std::chrono::nanoseconds d) {
 struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::any_io_executor ex, store::Store& s, DispatcherConfig c, engine::NowFn n)
       : executor(ex), store(s), config(std::move(c)), now(std::move(n)), wake(ex),
-        rng(std::random_device{}()) {}
+        rng(std::random_device{}()) {
+    config.max_attempts = std::max(1, config.max_attempts);
+    config.batch = std::max(1, config.batch);
+    config.max_in_flight = std::max(1, config.max_in_flight);
+  }
 
   asio::any_io_executor executor;
   store::Store& store;
@@ -67,8 +74,16 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
   // One queue per chat: a chat's messages go out one at a time, in outbox order (the lesson
   // before its feedback), while different chats are served concurrently.
   std::map<std::string, std::deque<store::OutboxEntry>> queues;
+  // Every entry this instance holds (queued or being sent), by stream and id: a reclaim that
+  // returns one of them again (it sat in a queue longer than reclaim_idle) must not queue it
+  // twice, and the keeper touches them all so no other instance takes them over.
+  std::set<std::string> held;
 
   metrics::Registry& metrics = metrics::Registry::global();
+
+  static std::string held_key(const store::OutboxEntry& e) {
+    return std::to_string(e.partition) + "/" + e.platform + "/" + e.id;
+  }
 
   const Sender* sender_for(const std::string& route) const {
     for (const auto& [prefix, sender] : senders) {
@@ -78,6 +93,7 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void enqueue(store::OutboxEntry entry) {
+    if (!held.insert(held_key(entry)).second) return;  // already ours, in a queue
     std::string key = entry.message.to.route + "/" + entry.message.to.chat;
     auto& queue = queues[key];
     queue.push_back(std::move(entry));
@@ -92,7 +108,14 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
       auto it = self->queues.find(key);
       if (it == self->queues.end() || it->second.empty()) break;
       store::OutboxEntry entry = it->second.front();
-      co_await self->deliver(entry);
+      try {
+        co_await self->deliver(entry);
+      } catch (const std::exception& e) {
+        // A bug in a sender must not wedge the chat or shutdown: the entry stays pending in
+        // Redis and is reclaimed later.
+        spdlog::error("dispatcher: sending {} failed unexpectedly: {}", entry.id, e.what());
+      }
+      self->held.erase(held_key(entry));
       it = self->queues.find(key);
       it->second.pop_front();
       --self->in_flight;
@@ -107,26 +130,26 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
   std::chrono::milliseconds backoff(int attempt) {
     auto base = config.backoff_base * (1LL << std::min(attempt, 16));
     auto capped = std::min<std::chrono::milliseconds>(base, config.backoff_max);
-    // Full jitter in [capped/2, capped]: instances retrying after one outage spread out.
+    // Jitter in [capped/2, capped]: instances retrying after one outage spread out.
     std::uniform_int_distribution<long long> jitter(capped.count() / 2, capped.count());
     return std::chrono::milliseconds(jitter(rng));
   }
 
-  // Waits `d` while holding `entry`: wakes up for stop() within a quarter second, and keeps a
-  // long wait's entry claimed so that no other instance takes it over as abandoned.
-  asio::awaitable<void> hold(const store::OutboxEntry& entry, std::chrono::nanoseconds d) {
-    const auto start = std::chrono::steady_clock::now();
-    const auto until = start + d;
-    auto next_touch = start + config.reclaim_idle / 3;
+  // Waits `d`, waking up for stop() within a quarter second.
+  asio::awaitable<void> hold(std::chrono::nanoseconds d) {
+    const auto until = std::chrono::steady_clock::now() + d;
     while (!stopping) {
       auto now_steady = std::chrono::steady_clock::now();
       if (now_steady >= until) co_return;
-      if (now_steady >= next_touch) {
-        (void)co_await store.touch(entry, config.consumer);
-        next_touch = now_steady + config.reclaim_idle / 3;
-      }
       co_await sleep_for(std::min<std::chrono::nanoseconds>(until - now_steady, 250ms));
     }
+  }
+
+  // Gives an entry back to the outbox for whoever runs next (shutdown): a new stream entry,
+  // available at once, with the attempts it really used and the parts already sent.
+  asio::awaitable<void> hand_back(store::OutboxEntry entry) {
+    entry.attempt -= 1;  // Store::retry counts one attempt more; this one was not tried
+    (void)co_await store.retry(entry, now(), entry.parts_done);
   }
 
   // Sends one entry until it is delivered, given up on, or handed back at shutdown.
@@ -138,18 +161,20 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
       co_await finish_dead(entry, "no sender for route " + m.to.route);
       co_return;
     }
-    if (auto wait = entry.not_before - now(); wait > 0ms) co_await hold(entry, wait);
+    if (auto wait = entry.not_before - now(); wait > 0ms) co_await hold(wait);
 
     while (true) {
-      if (stopping) {
-        // Hand it back for whoever runs next; its attempts and sent parts are kept.
-        (void)co_await store.retry(entry, now(), entry.parts_done);
-        co_return;
+      // The proactive limits: this chat first (a slow chat holds no bot-wide capacity), then
+      // the bot. A wait cut short by stop() hands the entry back instead of sending early.
+      if (!stopping && is_chat_message(m)) {
+        co_await hold(limiter.reserve_chat(m.to.route, m.to.chat, std::chrono::steady_clock::now()));
       }
-      if (is_chat_message(m)) {
-        co_await hold(entry, limiter.reserve_chat(m.to.route, m.to.chat,
-                                                  std::chrono::steady_clock::now()));
-        co_await sleep_for(limiter.reserve_bot(m.to.route, std::chrono::steady_clock::now()));
+      if (!stopping) {
+        co_await hold(limiter.reserve_bot(m.to.route, std::chrono::steady_clock::now()));
+      }
+      if (stopping) {
+        co_await hand_back(entry);
+        co_return;
       }
       core::SendOutcome outcome = co_await (*sender)(m, entry.parts_done);
       entry.parts_done += outcome.parts_done;
@@ -180,12 +205,14 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
                       "429 answers from platforms (each obeyed before retrying)",
                       {{"platform", platform}});
           auto pause = std::max<std::chrono::milliseconds>(outcome.retry_after, 1s);
+          // The chat's bucket waits out retry_after (so its next reservation comes after it);
+          // a 429 outside any chat (an ack, a home view) holds the whole bot.
           limiter.pause(m.to.route, m.to.chat, std::chrono::steady_clock::now() + pause,
                         /*whole_bot=*/!is_chat_message(m));
           spdlog::warn("dispatcher: {} rate limited, retrying after {} ms", platform,
                        pause.count());
           // A 429 is the platform pacing us, not a failure of the message: no attempt used.
-          if (!is_chat_message(m)) co_await hold(entry, pause);
+          if (!is_chat_message(m)) co_await hold(pause);
           break;
         }
         case Status::transient: {
@@ -202,7 +229,7 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
           spdlog::warn("dispatcher: {} send failed ({}), attempt {} of {}, retry in {} ms",
                        platform, outcome.reason, entry.attempt, config.max_attempts,
                        delay.count());
-          co_await hold(entry, delay);
+          co_await hold(delay);
           break;
         }
       }
@@ -231,12 +258,33 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
     spdlog::error("dispatcher: could not dead-letter outbox entry {}", entry.id);
   }
 
+  // Resets the idle time of every entry this instance holds, so that entries waiting in a
+  // chat's queue (behind rate limits or a retry backoff) are not mistaken for a crashed
+  // instance's and taken over.
+  asio::awaitable<void> touch_held() {
+    std::vector<store::OutboxEntry> entries;
+    for (const auto& [key, queue] : queues) {
+      for (const auto& e : queue) entries.push_back(e);
+    }
+    for (const auto& e : entries) (void)co_await store.touch(e, config.consumer);
+  }
+
+  asio::awaitable<void> keeper() {
+    while (!stopping) {
+      co_await hold(std::max<std::chrono::milliseconds>(config.reclaim_idle / 3, 10ms));
+      if (!stopping) co_await touch_held();
+    }
+  }
+
   asio::awaitable<void> run() {
     // Wait for Redis, then make sure the consumer groups exist.
     while (!stopping) {
       if (co_await store.ensure_groups()) break;
       co_await sleep_for(500ms);
     }
+    // The keeper's handler only sets a flag of this frame, which outlives it (see the end).
+    bool keeper_done = false;
+    asio::co_spawn(executor, keeper(), [&keeper_done](std::exception_ptr) { keeper_done = true; });
     auto next_reclaim = std::chrono::steady_clock::now();  // first: take over a crashed run's
     auto next_forget = std::chrono::steady_clock::now() + 10min;
     while (!stopping) {
@@ -248,13 +296,21 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
       }
       auto steady_now = std::chrono::steady_clock::now();
       if (steady_now >= next_reclaim) {
-        next_reclaim = steady_now + config.reclaim_idle / 2;
+        next_reclaim = steady_now + std::max<std::chrono::milliseconds>(config.reclaim_idle / 2, 10ms);
         auto reclaimed = co_await store.reclaim_outbox(config.consumer, config.reclaim_idle,
                                                        std::min(room, config.batch));
         if (reclaimed && !reclaimed->empty()) {
-          spdlog::info("dispatcher: took over {} messages of a stopped instance",
-                       reclaimed->size());
-          for (auto& e : *reclaimed) enqueue(std::move(e));
+          int taken = 0;
+          for (auto& e : *reclaimed) {
+            taken += held.count(held_key(e)) == 0;
+            enqueue(std::move(e));
+          }
+          if (taken > 0) {
+            spdlog::info("dispatcher: took over {} messages of a stopped instance", taken);
+            metrics.inc("microcourse_outbox_reclaimed_total",
+                        "Outbox entries taken over from a stopped or stalled instance", {},
+                        taken);
+          }
           continue;
         }
       }
@@ -271,8 +327,8 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
       for (auto& e : *entries) enqueue(std::move(e));
     }
     // Let in-flight sends finish (each hands its entry back if it would have to wait).
-    while (in_flight > 0) {
-      wake.expires_after(100ms);
+    while (in_flight > 0 || !keeper_done) {
+      wake.expires_after(50ms);
       (void)co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
     }
   }

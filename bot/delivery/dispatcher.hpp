@@ -2,6 +2,12 @@
 
 // Drains the outbox: reads entries through the consumer group, hands each to the sender for its
 // route, and acks, retries (backoff with jitter, 429 retry_after) or dead-letters it.
+//
+// Guarantee: at least once. An entry is acked only after the platform accepted it, so a message
+// is sent twice only when an instance dies (or loses Redis) between the platform accepting it
+// and the ack; another instance then reclaims the entry after reclaim_idle and sends it again.
+// Order: one chat's messages leave one at a time in outbox order while an instance runs; an
+// entry handed over at shutdown or reclaimed after a crash may arrive after later ones.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -29,8 +35,9 @@ struct DispatcherConfig {
   int max_attempts = 8;  ///< then the message is dead-lettered
   std::chrono::milliseconds backoff_base{500};   ///< first retry delay, doubled per attempt
   std::chrono::milliseconds backoff_max{30'000};  ///< cap of one delay (with jitter)
-  /// Entries of a consumer idle this long are taken over (a crashed instance's). Held entries
-  /// are touched while they wait, so this must exceed backoff_max.
+  /// Entries of a consumer idle this long are taken over (a crashed instance's). Every entry an
+  /// instance holds is touched every reclaim_idle / 3, so waiting behind a rate limit or a
+  /// backoff never looks like a crash.
   std::chrono::milliseconds reclaim_idle{60'000};
   std::chrono::milliseconds block{1'000};
   int max_in_flight = 512;  ///< entries taken from the outbox and not yet finished

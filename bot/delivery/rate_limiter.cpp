@@ -90,8 +90,10 @@ void RateLimiter::forget_idle(SteadyTime now, std::chrono::seconds idle) {
   std::erase_if(chats_, [&](const auto& kv) { return now - kv.second.last_used > idle; });
 }
 
+// The bot-wide bucket holds one token: the rate is kept in every window, whatever the platform
+// measures over, and saturated sending still reaches the full rate (reservations queue ahead).
 RouteLimits telegram_default_limits() {
-  return RouteLimits{Limit{30, 30}, Limit{1, 3}, Limit{20.0 / 60.0, 3}};
+  return RouteLimits{Limit{30, 1}, Limit{1, 3}, Limit{20.0 / 60.0, 3}};
 }
 
 RouteLimits slack_default_limits() { return RouteLimits{Limit{0, 1}, Limit{1, 3}, Limit{}}; }

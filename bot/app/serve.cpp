@@ -199,6 +199,9 @@ int serve() {
           redis.stop();
           http_client.close();
           watchdog.cancel();
+          // Everything that mattered has finished; background retries (getMe's backoff) would
+          // otherwise keep the loop alive until the watchdog.
+          ioc.stop();
         });
   });
   ioc.run();

@@ -318,8 +318,12 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
         next_forget = steady_now + 10min;
         limiter.forget_idle(steady_now, std::chrono::seconds(600));
       }
-      auto entries = co_await store.read_outbox(config.consumer, std::min(room, config.batch),
-                                                config.block);
+      // XREADGROUP's COUNT applies to each stream: divide, so one read takes about `batch` in
+      // all and instances sharing the outbox share the work instead of one taking everything.
+      const int streams =
+          std::max(1, store::kPartitions * static_cast<int>(store.config().platforms.size()));
+      const int per_stream = std::max(1, std::min(room, config.batch) / streams);
+      auto entries = co_await store.read_outbox(config.consumer, per_stream, config.block);
       if (!entries) {
         co_await sleep_for(500ms);  // Redis is away; the client reconnects meanwhile
         continue;

@@ -97,6 +97,8 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   }
 
   asio::awaitable<void> run() {
+    // At start-up the connection is still being made: wait for it instead of failing a claim.
+    while (!stopping && !store.connected()) co_await pause(std::chrono::milliseconds(50));
     while (!stopping) {
       auto pass = co_await run_once();
       if (!pass) {

@@ -112,8 +112,8 @@ inline core::Catalog catalog() {
                              std::to_string(i) + "."),
         0});
   }
-  daily.steps.push_back(core::Question{"q1", core::parse_markdown("Pick A"), {"A", "B"}, 0,
-                                       core::parse_markdown("A it is."), 0});
+  daily.steps.push_back(core::Question{
+      "q1", core::parse_markdown("Pick A"), {"A", "B"}, 0, core::parse_markdown("A it is."), 0});
   return core::Catalog({daily});
 }
 

@@ -28,8 +28,8 @@ struct Result {
   long long messages = 0;
   long long accepted = 0;
   long long rate_limited = 0;
-  double overall_rate = 0;   ///< accepted / (last accepted - dispatcher start)
-  double steady_rate = 0;    ///< (accepted - 1) / (last accepted - first accepted)
+  double overall_rate = 0;  ///< accepted / (last accepted - dispatcher start)
+  double steady_rate = 0;   ///< (accepted - 1) / (last accepted - first accepted)
   double seed_seconds = 0;
 };
 
@@ -37,13 +37,14 @@ Result measure(double rate, int seconds) {
   const long long messages = static_cast<long long>(rate * seconds);
   test::RedisServer server;
   test::FakeTelegramOptions fake_options;  // Telegram's per-chat limits
-  fake_options.bot_per_second = rate;     // and the bot limit being measured
+  fake_options.bot_per_second = rate;      // and the bot limit being measured
   fake_options.bot_burst = rate;
   test::FakeTelegram fake(fake_options);
   const std::string route = "telegram:" + fake.bot_id();
 
   asio::io_context ioc(1);
-  store::RedisClient redis(ioc.get_executor(), store::parse_redis_url(server.url(), nullptr).value());
+  store::RedisClient redis(ioc.get_executor(),
+                           store::parse_redis_url(server.url(), nullptr).value());
   redis.start();
   bench::drive(ioc, [&] { return redis.connected(); });
   store::StoreConfig store_config;
@@ -56,20 +57,20 @@ Result measure(double rate, int seconds) {
   result.messages = messages;
   auto start = std::chrono::steady_clock::now();
   bench::run(ioc, bench::seed(store, static_cast<int>(messages), 256, [&](int i) {
-    const std::string chat = std::to_string(5'000'000 + i);
-    store::Commit c;
-    c.learner = route + ":" + chat;
-    c.state.id = c.learner;
-    core::Outbound m;
-    m.learner = c.learner;
-    m.to = {route, chat};
-    m.body = {core::paragraph("📘 Lesson " + std::to_string(i) +
-                              ": a short paragraph of a lesson, as a push carries it.")};
-    m.keyboard = {{core::Button{"Continue ▸", "n:daily:0"}}};
-    m.key = "bench#" + std::to_string(i);
-    c.out.push_back(std::move(m));
-    return c;
-  }));
+               const std::string chat = std::to_string(5'000'000 + i);
+               store::Commit c;
+               c.learner = route + ":" + chat;
+               c.state.id = c.learner;
+               core::Outbound m;
+               m.learner = c.learner;
+               m.to = {route, chat};
+               m.body = {core::paragraph("📘 Lesson " + std::to_string(i) +
+                                         ": a short paragraph of a lesson, as a push carries it.")};
+               m.keyboard = {{core::Button{"Continue ▸", "n:daily:0"}}};
+               m.key = "bench#" + std::to_string(i);
+               c.out.push_back(std::move(m));
+               return c;
+             }));
   result.seed_seconds = bench::seconds_since(start);
 
   delivery::DispatcherConfig config;
@@ -80,9 +81,8 @@ Result measure(double rate, int seconds) {
   delivery::RouteLimits limits = delivery::telegram_default_limits();
   limits.bot.per_second = rate;
   dispatcher.set_limits("telegram:", limits);
-  dispatcher.add_sender("telegram:", [&](const core::Outbound& m, int skip) {
-    return telegram.send(m, skip);
-  });
+  dispatcher.add_sender("telegram:",
+                        [&](const core::Outbound& m, int skip) { return telegram.send(m, skip); });
 
   bool done = false;
   const auto run_start = std::chrono::steady_clock::now();
@@ -119,10 +119,10 @@ Result measure(double rate, int seconds) {
       first = std::min(first, s.at);
       last = std::max(last, s.at);
     }
-    result.overall_rate = static_cast<double>(sends.size()) /
-                          std::chrono::duration<double>(last - run_start).count();
-    result.steady_rate = static_cast<double>(sends.size() - 1) /
-                         std::chrono::duration<double>(last - first).count();
+    result.overall_rate =
+        static_cast<double>(sends.size()) / std::chrono::duration<double>(last - run_start).count();
+    result.steady_rate =
+        static_cast<double>(sends.size() - 1) / std::chrono::duration<double>(last - first).count();
   }
   return result;
 }
@@ -137,9 +137,10 @@ int main(int argc, char** argv) {
                                             : std::vector<double>{30, 1000};
   bool ok = true;
   for (double rate : rates) {
-    std::printf("dispatch: bot limit %.0f/s (fake API at the same limit), %d s of messages, "
-                "one per chat\n",
-                rate, seconds);
+    std::printf(
+        "dispatch: bot limit %.0f/s (fake API at the same limit), %d s of messages, "
+        "one per chat\n",
+        rate, seconds);
     Result r = measure(rate, seconds);
     bench::count("messages", r.messages);
     bench::count("accepted by the fake API", r.accepted);

@@ -48,24 +48,24 @@ int main(int argc, char** argv) {
   core::Time now = t0;
   engine::Engine engine(catalog, store, [&now] { return now; });
 
-  std::printf("fan-out: %d learners due in the same minute, batch %d, concurrency %d\n",
-              learners, batch, concurrency);
+  std::printf("fan-out: %d learners due in the same minute, batch %d, concurrency %d\n", learners,
+              batch, concurrency);
   auto start = std::chrono::steady_clock::now();
   bench::run(ioc, bench::seed(store, learners, 256, [&](int i) {
-    core::LearnerState s;
-    s.id = learner_id(i);
-    s.address = {"telegram:1", std::to_string(1'000'000 + i)};
-    s.focus = "daily";
-    core::Enrollment e;
-    e.course = "daily";
-    s.enrollments.push_back(e);
-    s.push.next_due = t0 - std::chrono::seconds(i % 60);
-    store::Commit c;
-    c.learner = s.id;
-    c.state = std::move(s);
-    c.due = c.state.push.next_due;
-    return c;
-  }));
+               core::LearnerState s;
+               s.id = learner_id(i);
+               s.address = {"telegram:1", std::to_string(1'000'000 + i)};
+               s.focus = "daily";
+               core::Enrollment e;
+               e.course = "daily";
+               s.enrollments.push_back(e);
+               s.push.next_due = t0 - std::chrono::seconds(i % 60);
+               store::Commit c;
+               c.learner = s.id;
+               c.state = std::move(s);
+               c.due = c.state.push.next_due;
+               return c;
+             }));
   const double seed_seconds = bench::seconds_since(start);
 
   // 1. Claiming alone (what two instances race for): every due learner leased, nothing pushed.
@@ -116,8 +116,8 @@ int main(int argc, char** argv) {
   bench::count("outbox entries written", outbox);
   bench::figure("redis used_memory", redis_mib, "MiB");
   bench::figure("peak RSS of this process", bench::peak_rss_mib(), "MiB");
-  std::printf("reproduce: %s --learners %d --batch %d --concurrency %d\n", argv[0], learners,
-              batch, concurrency);
+  std::printf("reproduce: %s --learners %d --batch %d --concurrency %d\n", argv[0], learners, batch,
+              concurrency);
   redis.stop();
   const bool ok = claimed == learners && pushed == learners && outbox == learners;
   if (!ok) std::printf("FAILED: not every learner was claimed and pushed exactly once\n");

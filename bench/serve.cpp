@@ -53,27 +53,28 @@ int main(int argc, char** argv) {
   const std::string route = "telegram:" + fake.bot_id();
 
   asio::io_context ioc(1);
-  store::RedisClient redis(ioc.get_executor(), store::parse_redis_url(server.url(), nullptr).value());
+  store::RedisClient redis(ioc.get_executor(),
+                           store::parse_redis_url(server.url(), nullptr).value());
   redis.start();
   bench::drive(ioc, [&] { return redis.connected(); });
   store::Store store(redis);
   const core::Time due = core::to_time(core::Clock::now()) - 1min;
   bench::run(ioc, bench::seed(store, learners, 256, [&](int i) {
-    const std::string chat = std::to_string(7'000'000 + i);
-    core::LearnerState s;
-    s.id = route + ":" + chat;
-    s.address = {route, chat};
-    s.focus = course.id;
-    core::Enrollment e;
-    e.course = course.id;
-    s.enrollments.push_back(e);
-    s.push.next_due = due;
-    store::Commit c;
-    c.learner = s.id;
-    c.state = std::move(s);
-    c.due = due;
-    return c;
-  }));
+               const std::string chat = std::to_string(7'000'000 + i);
+               core::LearnerState s;
+               s.id = route + ":" + chat;
+               s.address = {route, chat};
+               s.focus = course.id;
+               core::Enrollment e;
+               e.course = course.id;
+               s.enrollments.push_back(e);
+               s.push.next_due = due;
+               store::Commit c;
+               c.learner = s.id;
+               c.state = std::move(s);
+               c.due = due;
+               return c;
+             }));
   redis.stop();
 
   const std::string dir = test::make_temp_dir("mc-bench-serve");

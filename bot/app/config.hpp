@@ -29,7 +29,7 @@ struct Config {
   std::string content_dir = "content";
   std::string instance_id;  ///< unique per instance: outbox consumer name; default hostname-pid
   // scheduled pushes and delivery
-  core::ScheduleDefaults schedule;     ///< DEFAULT_TZ, DEFAULT_LESSON_TIME, REMINDERS_MAX
+  core::ScheduleDefaults schedule;      ///< DEFAULT_TZ, DEFAULT_LESSON_TIME, REMINDERS_MAX
   delivery::SchedulerConfig scheduler;  ///< SCHEDULER_*
   delivery::DispatcherConfig dispatch;  ///< DISPATCH_* (consumer = instance_id)
   std::chrono::milliseconds shutdown_timeout{20'000};  ///< SHUTDOWN_TIMEOUT_MS

@@ -550,8 +550,8 @@ class Conversation {
     }
     auto minute = parse_clock(args);
     if (!minute) {
-      say({paragraph({plain("I didn't understand “" + args + "”. Send the time on a 24-hour "
-                                                            "clock, like "),
+      say({paragraph({plain("I didn't understand “" + args +
+                            "”. Send the time on a 24-hour clock, like "),
                       code("/time 08:15"), plain(".")})});
       return;
     }
@@ -570,8 +570,8 @@ class Conversation {
     }
     auto canonical = canonical_time_zone(args);
     if (!canonical) {
-      say({paragraph({plain("I don't know the time zone “" + args + "”. Use a name from the "
-                                                                   "tz database, such as "),
+      say({paragraph({plain("I don't know the time zone “" + args +
+                            "”. Use a name from the tz database, such as "),
                       code("Europe/Berlin"), plain(", "), code("America/New_York"), plain(" or "),
                       code("Asia/Kolkata"), plain(".")})});
       return;

@@ -27,9 +27,9 @@ const date::time_zone* find_zone(std::string_view name) {
   if (!usable_name(name)) return nullptr;
   try {
     const auto& zones = date::get_tzdb().zones;  // sorted by name
-    auto it = std::lower_bound(
-        zones.begin(), zones.end(), name,
-        [](const date::time_zone& z, std::string_view n) { return z.name() < n; });
+    auto it =
+        std::lower_bound(zones.begin(), zones.end(), name,
+                         [](const date::time_zone& z, std::string_view n) { return z.name() < n; });
     if (it != zones.end() && it->name() == name) return &*it;
   } catch (const std::exception&) {
     // No readable tz database: callers fall back to UTC arithmetic.
@@ -46,10 +46,12 @@ LocalMinutes to_local(const date::time_zone* zone, Time t) {
 // The offset in force just before the local time decides: that is the first occurrence of an
 // ambiguous time, and moves a nonexistent one forward by the length of the gap.
 Time to_instant(const date::time_zone* zone, LocalMinutes local) {
-  auto since_epoch = std::chrono::duration_cast<std::chrono::milliseconds>(local.time_since_epoch());
+  auto since_epoch =
+      std::chrono::duration_cast<std::chrono::milliseconds>(local.time_since_epoch());
   if (zone == nullptr) return Time{since_epoch};
   date::local_info info = zone->get_info(local);
-  return Time{since_epoch - std::chrono::duration_cast<std::chrono::milliseconds>(info.first.offset)};
+  return Time{since_epoch -
+              std::chrono::duration_cast<std::chrono::milliseconds>(info.first.offset)};
 }
 
 bool is_weekend(date::local_days day) {

@@ -22,7 +22,7 @@ namespace mc::core {
 /// Deployment-wide scheduling settings (from configuration). They apply to every learner who
 /// has not chosen otherwise and are never copied into a learner's state.
 struct ScheduleDefaults {
-  std::string time_zone = "UTC";  ///< DEFAULT_TZ: IANA name used until the learner has one
+  std::string time_zone = "UTC";    ///< DEFAULT_TZ: IANA name used until the learner has one
   int lesson_minute = 9 * 60 + 30;  ///< DEFAULT_LESSON_TIME, minutes after local midnight
   int reminders_max = 2;            ///< REMINDERS_MAX; 0 = no reminders, pause at the next lesson
   /// Gap before reminder n (1-based) after the push or the previous reminder; the last gap
@@ -37,9 +37,7 @@ struct ScheduleDefaults {
 /// The tz database's spelling of `name`, matched case-insensitively ("europe/berlin" ->
 /// "Europe/Berlin"); nullopt when there is no such zone (or no tz database at all).
 std::optional<std::string> canonical_time_zone(std::string_view name);
-inline bool valid_time_zone(std::string_view name) {
-  return canonical_time_zone(name).has_value();
-}
+inline bool valid_time_zone(std::string_view name) { return canonical_time_zone(name).has_value(); }
 
 /// "08:15" or "8:15" (24-hour clock) -> minutes after midnight; nullopt when malformed.
 std::optional<int> parse_clock(std::string_view text);

@@ -1,13 +1,13 @@
 #include "bot/delivery/dispatcher.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
-
-#include <algorithm>
 #include <deque>
 #include <exception>
 #include <random>
@@ -53,7 +53,11 @@ asio::awaitable<void> sleep_for(std::chrono::nanoseconds d) {
 
 struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::any_io_executor ex, store::Store& s, DispatcherConfig c, engine::NowFn n)
-      : executor(ex), store(s), config(std::move(c)), now(std::move(n)), wake(ex),
+      : executor(ex),
+        store(s),
+        config(std::move(c)),
+        now(std::move(n)),
+        wake(ex),
         rng(std::random_device{}()) {
     config.max_attempts = std::max(1, config.max_attempts);
     config.batch = std::max(1, config.batch);
@@ -167,7 +171,8 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
       // The proactive limits: this chat first (a slow chat holds no bot-wide capacity), then
       // the bot. A wait cut short by stop() hands the entry back instead of sending early.
       if (!stopping && is_chat_message(m)) {
-        co_await hold(limiter.reserve_chat(m.to.route, m.to.chat, std::chrono::steady_clock::now()));
+        co_await hold(
+            limiter.reserve_chat(m.to.route, m.to.chat, std::chrono::steady_clock::now()));
       }
       if (!stopping) {
         co_await hold(limiter.reserve_bot(m.to.route, std::chrono::steady_clock::now()));
@@ -227,8 +232,7 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
           }
           auto delay = backoff(entry.attempt - 1);
           spdlog::warn("dispatcher: {} send failed ({}), attempt {} of {}, retry in {} ms",
-                       platform, outcome.reason, entry.attempt, config.max_attempts,
-                       delay.count());
+                       platform, outcome.reason, entry.attempt, config.max_attempts, delay.count());
           co_await hold(delay);
           break;
         }
@@ -296,7 +300,8 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
       }
       auto steady_now = std::chrono::steady_clock::now();
       if (steady_now >= next_reclaim) {
-        next_reclaim = steady_now + std::max<std::chrono::milliseconds>(config.reclaim_idle / 2, 10ms);
+        next_reclaim =
+            steady_now + std::max<std::chrono::milliseconds>(config.reclaim_idle / 2, 10ms);
         auto reclaimed = co_await store.reclaim_outbox(config.consumer, config.reclaim_idle,
                                                        std::min(room, config.batch));
         if (reclaimed && !reclaimed->empty()) {
@@ -308,8 +313,7 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
           if (taken > 0) {
             spdlog::info("dispatcher: took over {} messages of a stopped instance", taken);
             metrics.inc("microcourse_outbox_reclaimed_total",
-                        "Outbox entries taken over from a stopped or stalled instance", {},
-                        taken);
+                        "Outbox entries taken over from a stopped or stalled instance", {}, taken);
           }
           continue;
         }
@@ -338,8 +342,8 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
   }
 };
 
-Dispatcher::Dispatcher(asio::any_io_executor executor, store::Store& store,
-                       DispatcherConfig config, engine::NowFn now)
+Dispatcher::Dispatcher(asio::any_io_executor executor, store::Store& store, DispatcherConfig config,
+                       engine::NowFn now)
     : impl_(std::make_shared<Impl>(executor, store, std::move(config), std::move(now))) {
   impl_->limiter.configure("telegram:", telegram_default_limits());
   impl_->limiter.configure("slack:", slack_default_limits());
@@ -349,8 +353,7 @@ void Dispatcher::add_sender(std::string route_prefix, Sender sender) {
   impl_->senders.emplace_back(std::move(route_prefix), std::move(sender));
 }
 
-void Dispatcher::on_unreachable(
-    std::function<asio::awaitable<void>(const core::Outbound&)> fn) {
+void Dispatcher::on_unreachable(std::function<asio::awaitable<void>(const core::Outbound&)> fn) {
   impl_->unreachable = std::move(fn);
 }
 

@@ -31,9 +31,9 @@ using Sender =
 
 struct DispatcherConfig {
   std::string consumer = "local";  ///< this instance's consumer name (unique per instance)
-  int batch = 64;  ///< entries taken from the outbox in one read (all partitions together)
+  int batch = 64;        ///< entries taken from the outbox in one read (all partitions together)
   int max_attempts = 8;  ///< then the message is dead-lettered
-  std::chrono::milliseconds backoff_base{500};   ///< first retry delay, doubled per attempt
+  std::chrono::milliseconds backoff_base{500};    ///< first retry delay, doubled per attempt
   std::chrono::milliseconds backoff_max{30'000};  ///< cap of one delay (with jitter)
   /// Entries of a consumer idle this long are taken over (a crashed instance's). Every entry an
   /// instance holds is touched every reclaim_idle / 3, so waiting behind a rate limit or a

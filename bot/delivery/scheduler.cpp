@@ -1,13 +1,13 @@
 #include "bot/delivery/scheduler.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
-
-#include <algorithm>
 #include <exception>
 #include <string>
 #include <vector>
@@ -53,8 +53,8 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       --self->in_flight;
       if (!ticked) {
         ++pass->result.failed;
-        spdlog::warn("scheduler: push for {} failed ({}); it is due again after the lease",
-                     learner, ticked.error().message());
+        spdlog::warn("scheduler: push for {} failed ({}); it is due again after the lease", learner,
+                     ticked.error().message());
         continue;
       }
       if (*ticked == engine::Ticked::pushed || *ticked == engine::Ticked::nudged ||
@@ -72,8 +72,8 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     pass->result.claimed = static_cast<int>(pass->learners.size());
     if (pass->learners.empty()) co_return pass->result;
     metrics::Registry::global().inc("microcourse_scheduler_claimed_total",
-                                    "Due learners claimed from the schedule",
-                                    {}, static_cast<double>(pass->learners.size()));
+                                    "Due learners claimed from the schedule", {},
+                                    static_cast<double>(pass->learners.size()));
 
     // All on this executor (one thread): `next` and `workers` need no lock.
     pass->workers = std::min<int>(config.concurrency, static_cast<int>(pass->learners.size()));

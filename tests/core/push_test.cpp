@@ -21,7 +21,9 @@ Time utc(int y, unsigned mo, unsigned d, int h, int mi) {
 }
 
 Catalog test_catalog() {
-  auto lesson = [](std::string title) { return Lesson{std::move(title), parse_markdown("Text."), 0}; };
+  auto lesson = [](std::string title) {
+    return Lesson{std::move(title), parse_markdown("Text."), 0};
+  };
   auto question = [](std::string id) {
     return Question{id, parse_markdown("Pick A for " + id), {"A", "B"}, 0, parse_markdown("A."), 0};
   };
@@ -288,7 +290,7 @@ TEST(Push, NoRemindersConfiguredPausesAtTheNextLessonTime) {
 
 TEST(Push, AfterALongOutageOneCatchUpPushAndTheNextPlannedFromNow) {
   Learner l;
-  l.command("start", "alpha");  // due Sat 11 May 09:30
+  l.command("start", "alpha");    // due Sat 11 May 09:30
   l.at(utc(2024, 5, 20, 15, 0));  // the bot was down for nine days
   Decision d = l.tick();
   ASSERT_EQ(d.out.size(), 1u);  // one push, not one per missed day
@@ -321,7 +323,8 @@ TEST(Push, PausedBlockedOrFinishedLearnersGetNothing) {
       {"paused", [](LearnerState& s) { s.profile.paused = true; }},
       {"blocked", [](LearnerState& s) { s.profile.blocked = true; }},
       {"finished", [](LearnerState& s) { s.enrollments[0].status = Enrollment::Status::passed; }},
-      {"course withdrawn from the catalogue", [](LearnerState& s) {
+      {"course withdrawn from the catalogue",
+       [](LearnerState& s) {
          s.enrollments[0].course = "gone";
          s.focus = "gone";
        }},
@@ -368,13 +371,12 @@ TEST(Push, PauseResumeAndStopByCommandOrWord) {
     const char* name;
     bool slash;
   };
-  for (const Case c : {Case{"Telegram command", true}, Case{"plain words (Slack, console)", false}}) {
+  for (const Case c :
+       {Case{"Telegram command", true}, Case{"plain words (Slack, console)", false}}) {
     SCOPED_TRACE(c.name);
     Learner l;
     l.command("start", "alpha");
-    auto say = [&](const std::string& word) {
-      return c.slash ? l.command(word) : l.text(word);
-    };
+    auto say = [&](const std::string& word) { return c.slash ? l.command(word) : l.text(word); };
     Decision paused = say("pause");
     EXPECT_TRUE(l.state().profile.paused);
     EXPECT_EQ(l.due(), Time{});

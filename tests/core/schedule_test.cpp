@@ -29,8 +29,8 @@ TEST(NextLessonTime, FollowsTheLearnersLocalClock) {
   };
   const Case cases[] = {
       {"later today", "UTC", kNineThirty, false, utc(2024, 5, 10, 8, 0), utc(2024, 5, 10, 9, 30)},
-      {"strictly after: not the same instant", "UTC", kNineThirty, false,
-       utc(2024, 5, 10, 9, 30), utc(2024, 5, 11, 9, 30)},
+      {"strictly after: not the same instant", "UTC", kNineThirty, false, utc(2024, 5, 10, 9, 30),
+       utc(2024, 5, 11, 9, 30)},
       {"today's time has passed", "UTC", kNineThirty, false, utc(2024, 5, 10, 12, 0),
        utc(2024, 5, 11, 9, 30)},
       {"Berlin in winter (UTC+1)", "Europe/Berlin", kNineThirty, false, utc(2024, 1, 15, 0, 0),
@@ -47,18 +47,18 @@ TEST(NextLessonTime, FollowsTheLearnersLocalClock) {
        utc(2024, 10, 26, 10, 0), utc(2024, 10, 27, 8, 30)},
       {"Berlin 02:30 does not exist in March: moves forward by the gap to 03:30 CEST",
        "Europe/Berlin", 2 * 60 + 30, false, utc(2024, 3, 30, 12, 0), utc(2024, 3, 31, 1, 30)},
-      {"Berlin 02:30 happens twice in October: the first one (CEST)", "Europe/Berlin",
-       2 * 60 + 30, false, utc(2024, 10, 26, 12, 0), utc(2024, 10, 27, 0, 30)},
+      {"Berlin 02:30 happens twice in October: the first one (CEST)", "Europe/Berlin", 2 * 60 + 30,
+       false, utc(2024, 10, 26, 12, 0), utc(2024, 10, 27, 0, 30)},
       {"New York before DST (EST, UTC-5)", "America/New_York", kNineThirty, false,
        utc(2024, 3, 9, 0, 0), utc(2024, 3, 9, 14, 30)},
-      {"New York, the day clocks go forward (EDT, UTC-4)", "America/New_York", kNineThirty,
-       false, utc(2024, 3, 9, 15, 0), utc(2024, 3, 10, 13, 30)},
+      {"New York, the day clocks go forward (EDT, UTC-4)", "America/New_York", kNineThirty, false,
+       utc(2024, 3, 9, 15, 0), utc(2024, 3, 10, 13, 30)},
       {"New York, the day clocks go back (EST again)", "America/New_York", kNineThirty, false,
        utc(2024, 11, 2, 14, 0), utc(2024, 11, 3, 14, 30)},
       {"New York 02:30 does not exist in March", "America/New_York", 2 * 60 + 30, false,
        utc(2024, 3, 9, 12, 0), utc(2024, 3, 10, 7, 30)},
-      {"New York 01:30 happens twice in November: the first one (EDT)", "America/New_York",
-       90, false, utc(2024, 11, 2, 12, 0), utc(2024, 11, 3, 5, 30)},
+      {"New York 01:30 happens twice in November: the first one (EDT)", "America/New_York", 90,
+       false, utc(2024, 11, 2, 12, 0), utc(2024, 11, 3, 5, 30)},
       {"weekdays only: Friday after the lesson -> Monday", "UTC", kNineThirty, true,
        utc(2024, 5, 10, 10, 0), utc(2024, 5, 13, 9, 30)},
       {"weekdays only: Saturday -> Monday", "UTC", kNineThirty, true, utc(2024, 5, 11, 8, 0),
@@ -175,11 +175,12 @@ TEST(Clock, ParsesAndFormatsTwentyFourHourTimes) {
     std::optional<int> minute;
   };
   const Case cases[] = {
-      {"08:15", 495}, {"8:15", 495},         {"00:00", 0},           {"23:59", 1439},
-      {"12:00", 720}, {"24:00", std::nullopt}, {"08:60", std::nullopt}, {"0815", std::nullopt},
-      {"8", std::nullopt}, {"8:5", std::nullopt}, {"-1:00", std::nullopt},
-      {"08:15pm", std::nullopt}, {"", std::nullopt}, {":15", std::nullopt},
-      {"108:15", std::nullopt}, {"ab:cd", std::nullopt},
+      {"08:15", 495},          {"8:15", 495},           {"00:00", 0},
+      {"23:59", 1439},         {"12:00", 720},          {"24:00", std::nullopt},
+      {"08:60", std::nullopt}, {"0815", std::nullopt},  {"8", std::nullopt},
+      {"8:5", std::nullopt},   {"-1:00", std::nullopt}, {"08:15pm", std::nullopt},
+      {"", std::nullopt},      {":15", std::nullopt},   {"108:15", std::nullopt},
+      {"ab:cd", std::nullopt},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.input);
@@ -212,8 +213,8 @@ TEST(Reminders, ComeAtGrowingIntervalsInsideWakingHours) {
        utc(2024, 5, 10, 15, 59) /* 17:59 */, 1, utc(2024, 5, 10, 18, 59) /* 20:59 */},
       {"at the end of waking hours: tomorrow", "Europe/Berlin", utc(2024, 5, 10, 16, 0), 1,
        utc(2024, 5, 11, 6, 0)},
-      {"after midnight: the same morning", "Europe/Berlin", utc(2024, 5, 9, 23, 0) /* 01:00 */,
-       1, utc(2024, 5, 10, 6, 0)},
+      {"after midnight: the same morning", "Europe/Berlin", utc(2024, 5, 9, 23, 0) /* 01:00 */, 1,
+       utc(2024, 5, 10, 6, 0)},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);

@@ -34,8 +34,8 @@ inline core::Catalog delivery_catalog() {
                                        core::parse_markdown("Body of lesson " + std::to_string(i)),
                                        0});
   }
-  daily.steps.push_back(core::Question{"q1", core::parse_markdown("Pick A"), {"A", "B"}, 0,
-                                       core::parse_markdown("A it is."), 0});
+  daily.steps.push_back(core::Question{
+      "q1", core::parse_markdown("Pick A"), {"A", "B"}, 0, core::parse_markdown("A it is."), 0});
   return core::Catalog({daily});
 }
 

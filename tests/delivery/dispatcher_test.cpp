@@ -291,7 +291,8 @@ TEST_F(DispatcherTest, ABlockedLearnerIsMarkedAndNotRetried) {
 TEST_F(DispatcherTest, TakesOverTheEntriesOfACrashedInstance) {
   start_fake(generous());
   for (int i = 1; i <= 5; ++i) {
-    put(learner("11"), {test::chat_message(learner("11"), chat("11"), "m" + std::to_string(i), "k")});
+    put(learner("11"),
+        {test::chat_message(learner("11"), chat("11"), "m" + std::to_string(i), "k")});
   }
   // Another instance read them and died before sending: they are pending in its name.
   auto taken = run(store_->read_outbox("crashed-instance", 10, 0ms));
@@ -345,8 +346,8 @@ TEST_F(DispatcherTest, StopFinishesTheSendInFlightAndHandsBackTheRest) {
   EXPECT_EQ(accepted().size(), 1u);  // m1 finished and was acked; m2, m3 never started
   EXPECT_EQ(first.sends_started, 1);
   // The rest went back to the outbox as fresh entries, attempts untouched.
-  auto entries = raw({"XRANGE", store::outbox_key("mc", store::partition_of(learner("5")), "telegram"),
-                      "-", "+"});
+  auto entries = raw(
+      {"XRANGE", store::outbox_key("mc", store::partition_of(learner("5")), "telegram"), "-", "+"});
   ASSERT_EQ(entries.elements.size(), 2u);
   for (const auto& e : entries.elements) {
     const auto& fields = e.elements[1].elements;

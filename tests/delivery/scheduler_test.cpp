@@ -57,7 +57,8 @@ class SchedulerTest : public test::DeliveryTest {
   core::Address address(int i) const { return {"telegram:1", std::to_string(1000 + i)}; }
 
   void seed_due(int count, core::Time due, int first = 0) {
-    for (int i = first; i < first + count; ++i) seed(test::due_learner(learner(i), address(i), due));
+    for (int i = first; i < first + count; ++i)
+      seed(test::due_learner(learner(i), address(i), due));
   }
 
   SchedulerPass pass(Scheduler& s) {

@@ -60,8 +60,8 @@ class ScheduledDelivery : public DeliveryTest {
             {"SCHEDULER_INTERVAL_MS", "100"},
             {"SCHEDULER_BATCH", "100"}};
     env.insert(env.end(), extra.begin(), extra.end());
-    bots_.push_back(std::make_unique<BotProcess>(
-        MC_BINARY_DIR "/microcourse", env, dir_ + "/bot-" + std::to_string(n) + ".log"));
+    bots_.push_back(std::make_unique<BotProcess>(MC_BINARY_DIR "/microcourse", env,
+                                                 dir_ + "/bot-" + std::to_string(n) + ".log"));
     bots_.back()->start();
     return *bots_.back();
   }
@@ -93,7 +93,8 @@ class ScheduledDelivery : public DeliveryTest {
         [count](const std::vector<FakeCall>& calls) {
           std::set<std::string> chats;
           for (const auto& c : calls) {
-            if (c.method == "sendMessage" && c.status == 200) chats.insert(c.params["chat_id"].dump());
+            if (c.method == "sendMessage" && c.status == 200)
+              chats.insert(c.params["chat_id"].dump());
           }
           return static_cast<int>(chats.size()) >= count;
         },
@@ -112,8 +113,8 @@ class ScheduledDelivery : public DeliveryTest {
 };
 
 int count_sends(const std::vector<FakeCall>& calls) {
-  return static_cast<int>(std::count_if(calls.begin(), calls.end(),
-                                        [](const FakeCall& c) { return c.method == "sendMessage"; }));
+  return static_cast<int>(std::count_if(
+      calls.begin(), calls.end(), [](const FakeCall& c) { return c.method == "sendMessage"; }));
 }
 
 FakeTelegramOptions roomy_bot_limit() {
@@ -134,8 +135,9 @@ TEST_F(ScheduledDelivery, TwoInstancesDeliverExactlyOneLessonToEachOfAThousandLe
   // Both instances did part of the sending.
   for (auto& bot : bots_) {
     auto metrics = http_get(bot->url() + "/metrics");
-    EXPECT_NE(metrics.body.find("microcourse_messages_sent_total{platform=\"telegram\",kind=\"send\"}"),
-              std::string::npos)
+    EXPECT_NE(
+        metrics.body.find("microcourse_messages_sent_total{platform=\"telegram\",kind=\"send\"}"),
+        std::string::npos)
         << "an instance sent nothing";
   }
   // Stopped gracefully, so whatever was still in flight has arrived before counting.
@@ -204,7 +206,8 @@ TEST_F(ScheduledDelivery, SigtermWithSendsInFlightExitsCleanlyAndLosesNothing) {
       [](const std::vector<FakeCall>& calls) { return count_sends(calls) >= 1; }, 30s));
   ExitStatus status = bot.stop();
   EXPECT_TRUE(status.success()) << "exited " << status.exited << " code " << status.code
-                                << " signal " << status.signal << "\n" << bot.log();
+                                << " signal " << status.signal << "\n"
+                                << bot.log();
   EXPECT_NE(bot.log().find("stopped"), std::string::npos);
   EXPECT_EQ(bot.log().find("shutdown took too long"), std::string::npos);
   const std::size_t before_restart = fake_->accepted("sendMessage").size();

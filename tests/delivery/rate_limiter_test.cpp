@@ -79,5 +79,20 @@ TEST(RateLimiter, ReconfigureReplacesLimits) {
   for (int i = 0; i < 1000; ++i) ASSERT_EQ(l.reserve_bot("telegram:1", t0), 0ns);
 }
 
+// The bot-wide default holds one token: 30 messages wanted at once leave 1/30 s apart, so no
+// window of any length sees more than the rate allows (plus one), and nothing is lost either.
+TEST(RateLimiter, TelegramDefaultsPaceTheBotEvenly) {
+  RateLimiter l;
+  l.configure("telegram:", telegram_default_limits());
+  std::vector<std::chrono::nanoseconds> waits;
+  for (int i = 0; i < 31; ++i) waits.push_back(l.reserve_bot("telegram:1", t0));
+  EXPECT_EQ(waits.front(), 0ns);
+  for (std::size_t i = 1; i < waits.size(); ++i) {
+    auto gap = waits[i] - waits[i - 1];
+    EXPECT_NEAR(std::chrono::duration<double>(gap).count(), 1.0 / 30, 1e-6) << i;
+  }
+  EXPECT_NEAR(std::chrono::duration<double>(waits.back()).count(), 1.0, 1e-6);
+}
+
 }  // namespace
 }  // namespace mc::delivery

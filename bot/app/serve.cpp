@@ -69,9 +69,18 @@ int serve() {
   asio::io_context ioc(1);
   auto ex = ioc.get_executor();
 
+  // Two connections: commands, and the dispatcher's blocking outbox reads (a BLOCK on the
+  // shared connection would hold every webhook's commit behind it).
   store::RedisClient redis(ex, config.redis);
+  store::RedisConfig reader_config = config.redis;
+  reader_config.name = "reader";
+  store::RedisClient reader(ex, reader_config);
   redis.start();
-  store::Store store(redis);
+  reader.start();
+  store::StoreConfig store_config;
+  store_config.platforms.clear();
+  if (config.telegram_enabled()) store_config.platforms.push_back("telegram");
+  store::Store store(redis, reader, store_config);
   engine::Engine engine(setup->catalog, store, system_now);
   http::Client http_client(ex);
 
@@ -137,11 +146,16 @@ int serve() {
   // Set when the dispatcher has returned, so shutdown can wait for in-flight sends to be acked.
   bool dispatcher_done = false;
   asio::steady_timer dispatcher_finished(ex, asio::steady_timer::time_point::max());
-  asio::co_spawn(ex, dispatcher.run(), [&](std::exception_ptr e) {
-    if (e) spdlog::critical("dispatcher stopped unexpectedly");
+  if (store_config.platforms.empty()) {
+    spdlog::warn("no platform is configured (set TELEGRAM_BOT_TOKEN): nothing to send");
     dispatcher_done = true;
-    dispatcher_finished.cancel();
-  });
+  } else {
+    asio::co_spawn(ex, dispatcher.run(), [&](std::exception_ptr e) {
+      if (e) spdlog::critical("dispatcher stopped unexpectedly");
+      dispatcher_done = true;
+      dispatcher_finished.cancel();
+    });
+  }
   if (telegram_client) {
     asio::co_spawn(ex, telegram_startup(*telegram_client, *bot, config), asio::detached);
   }
@@ -171,6 +185,7 @@ int serve() {
         },
         [&](std::exception_ptr) {
           redis.stop();
+          reader.stop();
           http_client.close();
           watchdog.cancel();
         });

@@ -309,8 +309,8 @@ struct Client::Impl {
     co_return hec;
   }
 
-  static asio::awaitable<boost::system::result<ClientResponse>> request(
-      std::shared_ptr<Impl> self, ClientRequest in) {
+  static asio::awaitable<boost::system::result<ClientResponse>> request(std::shared_ptr<Impl> self,
+                                                                        ClientRequest in) {
     auto target = parse_target(in.url);
     if (!target) co_return target.error();
     ssl::context* tls = nullptr;

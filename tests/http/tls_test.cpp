@@ -31,8 +31,7 @@ FakeServer::Respond hello() {
 
 bool is_verify_failure(const boost::system::error_code& ec) {
   return ec.category() == asio::error::get_ssl_category() &&
-         ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
-             SSL_R_CERTIFICATE_VERIFY_FAILED;
+         ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_CERTIFICATE_VERIFY_FAILED;
 }
 
 struct Outcome {
@@ -44,8 +43,7 @@ struct Outcome {
 };
 
 /// Serves `cert` over TLS on 127.0.0.1 and sends `count` GET requests to https://<host>:<port>/.
-Outcome fetch(const TestCert& cert, const std::string& host, bool trust_cert_file,
-              int count = 1) {
+Outcome fetch(const TestCert& cert, const std::string& host, bool trust_cert_file, int count = 1) {
   asio::io_context ioc;
   auto server_tls = cert.server_context();
   FakeServer fake(ioc.get_executor(), hello(), server_tls.get());
@@ -105,8 +103,7 @@ TEST(ClientTls, RejectsUntrustedOrMismatchedCertificates) {
   const Case cases[] = {
       {"self-signed, system CA store", {"localhost"}, {"127.0.0.1"}, "127.0.0.1", false},
       {"self-signed, system CA store, by name", {"localhost"}, {"127.0.0.1"}, "localhost", false},
-      {"trusted, but issued for another host (address)", {"other.example"}, {}, "127.0.0.1",
-       true},
+      {"trusted, but issued for another host (address)", {"other.example"}, {}, "127.0.0.1", true},
       {"trusted, but issued for another host (name)", {"other.example"}, {}, "localhost", true},
       {"trusted, but issued for another address", {}, {"127.0.0.2"}, "127.0.0.1", true},
   };

@@ -48,6 +48,19 @@ asio::awaitable<bool> wait_connected(store::Store& store, std::chrono::milliseco
   co_return true;
 }
 
+// Waits until the messages committed so far have been printed: nothing in flight and two outbox
+// reads that began after the commit found nothing new. Bounded, so a stuck send can't hang.
+asio::awaitable<void> wait_printed(const delivery::Dispatcher& dispatcher) {
+  auto ex = co_await asio::this_coro::executor;
+  const std::uint64_t seen = dispatcher.empty_reads();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline &&
+         (dispatcher.in_flight() > 0 || dispatcher.empty_reads() < seen + 2)) {
+    asio::steady_timer t(ex, std::chrono::milliseconds(10));
+    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
 }  // namespace
 
 int chat(const std::vector<std::string>& args) {
@@ -68,16 +81,15 @@ int chat(const std::vector<std::string>& args) {
   auto ex = ioc.get_executor();
   store::RedisClient redis(ex, config.redis);
   redis.start();
-  // Only the console outbox: Telegram or Slack messages on a shared Redis belong to `serve`.
   store::StoreConfig store_config;
-  store_config.platforms = {"console"};
+  store_config.platforms = {"console"};  // this session sends only to its terminal
   store::Store store(redis, store_config);
   engine::Engine engine(setup->catalog, store, system_now, config.schedule);
   console::Terminal terminal(std::cout, console::RenderOptions{isatty(STDOUT_FILENO) == 1});
 
   delivery::DispatcherConfig dispatch_config;
   dispatch_config.consumer = "console-" + config.instance_id;
-  dispatch_config.block = std::chrono::milliseconds(200);
+  dispatch_config.block = std::chrono::milliseconds(100);
   delivery::Dispatcher dispatcher(ex, store, dispatch_config, system_now);
   dispatcher.add_sender(std::string(console::kRoute),
                         [&terminal](const core::Outbound& m, int) -> asio::awaitable<core::SendOutcome> {
@@ -118,21 +130,24 @@ int chat(const std::vector<std::string>& args) {
         core::Inbound event = console::parse_line(line, name, terminal.choices(),
                                                   "console:" + name + ":" + session + "-" +
                                                       std::to_string(++seq));
-        asio::co_spawn(ex, engine.handle(event),
-                       [&](std::exception_ptr, boost::system::result<engine::Handled> r) {
-                         if (!r) std::cerr << "(could not save that: " << r.error().message() << ")\n";
-                         handled.set_value();
-                       });
+        asio::co_spawn(
+            ex,
+            [&, event]() -> asio::awaitable<void> {
+              auto r = co_await engine.handle(event);
+              if (!r) {
+                std::cerr << "(could not save that: " << r.error().message() << ")\n";
+              } else {
+                co_await wait_printed(dispatcher);
+              }
+            },
+            [&](std::exception_ptr) { handled.set_value(); });
       });
       handled.get_future().wait();
     }
-    // Let the last replies print, then stop.
+    // Every reply has been printed (each line waits for its own): stop.
     asio::post(ex, [&] {
-      auto timer = std::make_shared<asio::steady_timer>(ex, std::chrono::milliseconds(500));
-      timer->async_wait([&, timer](const boost::system::error_code&) {
-        dispatcher.stop();
-        redis.stop();
-      });
+      dispatcher.stop();
+      redis.stop();
     });
   });
   ioc.run();

@@ -70,14 +70,20 @@ int serve() {
   asio::io_context ioc(1);
   auto ex = ioc.get_executor();
 
+  // Two connections: commands, and the dispatcher's blocking outbox reads (a BLOCK on the
+  // shared connection would hold every webhook's commit behind it).
   store::RedisClient redis(ex, config.redis);
+  store::RedisConfig reader_config = config.redis;
+  reader_config.name = "reader";
+  store::RedisClient reader(ex, reader_config);
   redis.start();
+  reader.start();
   // This instance reads only the outboxes it has a sender for (a console session on the same
   // Redis reads its own).
   store::StoreConfig store_config;
   store_config.platforms.clear();
   if (config.telegram_enabled()) store_config.platforms.push_back("telegram");
-  store::Store store(redis, store_config);
+  store::Store store(redis, reader, store_config);
   engine::Engine engine(setup->catalog, store, system_now, config.schedule);
   http::Client http_client(ex);
 
@@ -158,7 +164,7 @@ int serve() {
       background_finished.cancel();
     });
   } else {
-    spdlog::warn("no platform configured: nothing is sent (set TELEGRAM_BOT_TOKEN)");
+    spdlog::warn("no platform is configured (set TELEGRAM_BOT_TOKEN): nothing to send");
   }
   delivery::Scheduler scheduler(ex, store, engine, config.scheduler, system_now);
   asio::co_spawn(ex, scheduler.run(), [&](std::exception_ptr e) {
@@ -197,6 +203,7 @@ int serve() {
         },
         [&](std::exception_ptr) {
           redis.stop();
+          reader.stop();
           http_client.close();
           watchdog.cancel();
           // Everything that mattered has finished; background retries (getMe's backoff) would

@@ -75,6 +75,7 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
   std::mt19937 rng;
   bool stopping = false;
   int in_flight = 0;
+  std::uint64_t empty_reads = 0;
   // One queue per chat: a chat's messages go out one at a time, in outbox order (the lesson
   // before its feedback), while different chats are served concurrently.
   std::map<std::string, std::deque<store::OutboxEntry>> queues;
@@ -332,6 +333,7 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
         co_await sleep_for(500ms);  // Redis is away; the client reconnects meanwhile
         continue;
       }
+      if (entries->empty()) ++empty_reads;
       for (auto& e : *entries) enqueue(std::move(e));
     }
     // Let in-flight sends finish (each hands its entry back if it would have to wait).
@@ -362,6 +364,8 @@ void Dispatcher::set_limits(std::string route_prefix, RouteLimits limits) {
 }
 
 int Dispatcher::in_flight() const { return impl_->in_flight; }
+
+std::uint64_t Dispatcher::empty_reads() const { return impl_->empty_reads; }
 
 asio::awaitable<void> Dispatcher::run() { co_await impl_->run(); }
 

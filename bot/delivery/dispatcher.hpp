@@ -60,6 +60,9 @@ class Dispatcher {
 
   /// Entries taken from the outbox and not yet finished (0 when idle).
   int in_flight() const;
+  /// Outbox reads that found nothing new, so far. With in_flight() == 0, a count two above the
+  /// one seen right after a commit means that commit's messages have all been sent.
+  std::uint64_t empty_reads() const;
 
   /// Runs until stop(); in-flight sends finish first.
   boost::asio::awaitable<void> run();

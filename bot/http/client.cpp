@@ -278,8 +278,13 @@ struct Client::Impl {
   }
 
   static asio::awaitable<error_code> connect(Connection& conn, const Target& t,
+                                             const ClientConfig& config,
                                              Clock::time_point deadline) {
     const auto ex = conn.transport().get_executor();
+    std::string_view lookup = t.host;
+    for (const auto& [name, address] : config.resolve) {
+      if (beast::iequals(name, t.host)) lookup = address;
+    }
     // The resolver has no deadline of its own: a timer cancels it.
     conn.resolver = std::make_shared<tcp::resolver>(ex);
     asio::steady_timer timer(ex);
@@ -287,7 +292,7 @@ struct Client::Impl {
     timer.async_wait([resolver = conn.resolver](error_code ec) {
       if (!ec) resolver->cancel();
     });
-    auto [rec, endpoints] = co_await conn.resolver->async_resolve(t.host, t.port, kNoThrow);
+    auto [rec, endpoints] = co_await conn.resolver->async_resolve(lookup, t.port, kNoThrow);
     timer.cancel();
     conn.resolver.reset();
     if (rec || conn.aborted) co_return rec ? rec : asio::error::operation_aborted;
@@ -309,8 +314,8 @@ struct Client::Impl {
     co_return hec;
   }
 
-  static asio::awaitable<boost::system::result<ClientResponse>> request(
-      std::shared_ptr<Impl> self, ClientRequest in) {
+  static asio::awaitable<boost::system::result<ClientResponse>> request(std::shared_ptr<Impl> self,
+                                                                        ClientRequest in) {
     auto target = parse_target(in.url);
     if (!target) co_return target.error();
     ssl::context* tls = nullptr;
@@ -330,7 +335,7 @@ struct Client::Impl {
       }
       InUse in_use(*self, conn.get());
       if (!reused) {
-        if (error_code ec = co_await connect(*conn, *target, deadline)) {
+        if (error_code ec = co_await connect(*conn, *target, self->config, deadline)) {
           ec = final_error(ec, *conn, deadline);
           spdlog::debug("http client: connecting to {}:{} failed: {}", target->host, target->port,
                         ec.message());

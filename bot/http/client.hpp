@@ -39,6 +39,10 @@ struct ClientConfig {
   std::size_t body_limit = 8 * 1024 * 1024;
   std::string ca_file;  ///< empty = the system CA store
   std::string user_agent = "microcourse/0.1";
+  /// Host names answered without DNS (like curl's --resolve): name -> IP address. The name is
+  /// still what TLS verifies and sends as SNI. For pinning an API host, and for tests that
+  /// must not depend on the machine's resolver.
+  std::vector<std::pair<std::string, std::string>> resolve;
 };
 
 /// All members are called on the executor's thread (a single-threaded io_context or a strand);

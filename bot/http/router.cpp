@@ -18,9 +18,7 @@ constexpr const char* kRequestDuration = "microcourse_http_request_duration_seco
 /// whatever paths scanners throw at us.
 constexpr const char* kUnmatched = "unmatched";
 
-std::string_view path_of(std::string_view target) {
-  return target.substr(0, target.find('?'));
-}
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
 
 /// The method label: Beast's known verbs only, so a client cannot invent label values.
 std::string method_label(const Request& req) {
@@ -87,10 +85,9 @@ boost::asio::awaitable<Response> Router::operator()(Request req) const {
 
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  metrics_.inc(kRequestsTotal, "HTTP requests handled, by route, method and status.",
-               {{"route", route_label},
-                {"method", method},
-                {"status", std::to_string(res.result_int())}});
+  metrics_.inc(
+      kRequestsTotal, "HTTP requests handled, by route, method and status.",
+      {{"route", route_label}, {"method", method}, {"status", std::to_string(res.result_int())}});
   metrics_.observe(kRequestDuration, "HTTP request handling time in seconds, by route.",
                    {{"route", route_label}}, seconds);
   co_return res;

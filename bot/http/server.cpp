@@ -69,9 +69,12 @@ std::optional<bhttp::status> status_for(error_code ec) {
 
 const char* reason_for(bhttp::status status) {
   switch (status) {
-    case bhttp::status::payload_too_large: return "request body too large";
-    case bhttp::status::request_header_fields_too_large: return "request header too large";
-    default: return "malformed request";
+    case bhttp::status::payload_too_large:
+      return "request body too large";
+    case bhttp::status::request_header_fields_too_large:
+      return "request header too large";
+    default:
+      return "malformed request";
   }
 }
 
@@ -197,10 +200,11 @@ struct Server::Impl {
       auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
       error_code ec = hec;
       if (!ec && !parser.is_done()) {
-        if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+        // The client waits for a go-ahead before sending the body (HTTP/1.1 only).
+        if (parser.get().version() >= 11 &&
+            beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
           static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-          auto [cec, cn] =
-              co_await asio::async_write(stream, asio::buffer(kContinue), kNoThrow);
+          auto [cec, cn] = co_await asio::async_write(stream, asio::buffer(kContinue), kNoThrow);
           ec = cec;
         }
         if (!ec) {
@@ -261,8 +265,8 @@ struct Server::Impl {
     error_code ec;
     conn.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec || stopping) co_return;
-    conn.stream.expires_after(std::min<std::chrono::milliseconds>(kLingerTime,
-                                                                    config.read_timeout));
+    conn.stream.expires_after(
+        std::min<std::chrono::milliseconds>(kLingerTime, config.read_timeout));
     std::array<char, 4096> sink;
     std::size_t drained_bytes = 0;
     while (drained_bytes < kLingerBytes) {

@@ -19,9 +19,9 @@ namespace mc::http {
 
 struct ServerConfig {
   std::string bind = "0.0.0.0";
-  unsigned short port = 8080;  ///< 0 = an ephemeral port (tests)
-  std::size_t body_limit = 1024 * 1024;  ///< larger bodies get 413 without being read
-  std::size_t header_limit = 16 * 1024;  ///< larger headers get 431
+  unsigned short port = 8080;                      ///< 0 = an ephemeral port (tests)
+  std::size_t body_limit = 1024 * 1024;            ///< larger bodies get 413 without being read
+  std::size_t header_limit = 16 * 1024;            ///< larger headers get 431
   std::chrono::milliseconds read_timeout{10'000};  ///< whole request, from its first byte
   std::chrono::milliseconds idle_timeout{60'000};  ///< keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{10'000};

@@ -1,3 +1,5 @@
+#include "bot/http/client.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/detached.hpp>
@@ -5,7 +7,6 @@
 #include <boost/beast/http/error.hpp>
 #include <optional>
 
-#include "bot/http/client.hpp"
 #include "tests/http/support.hpp"
 
 namespace mc::http {

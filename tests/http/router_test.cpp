@@ -1,3 +1,5 @@
+#include "bot/http/router.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -6,7 +8,6 @@
 #include <stdexcept>
 
 #include "bot/http/message.hpp"
-#include "bot/http/router.hpp"
 #include "bot/metrics/metrics.hpp"
 
 namespace mc::http {
@@ -79,8 +80,8 @@ TEST_F(RouterTest, RoutesByExactPathAndMethod) {
       {"exact match only (trailing slash)", verb::get, "/healthz/", status::not_found, "", ""},
       {"exact match only (prefix)", verb::post, "/webhook", status::not_found, "", ""},
       {"wrong method", verb::post, "/healthz", status::method_not_allowed, "not allowed", "GET"},
-      {"wrong method, two allowed", verb::delete_, "/things?id=1", status::method_not_allowed,
-       "", "GET, PUT"},
+      {"wrong method, two allowed", verb::delete_, "/things?id=1", status::method_not_allowed, "",
+       "GET, PUT"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
@@ -110,8 +111,8 @@ TEST_F(RouterTest, CountsRequestsByRouteMethodAndStatus) {
   call(router_, make_request(verb::get, "/random/scanner/path/1"));
   call(router_, make_request(verb::get, "/random/scanner/path/2"));
 
-  EXPECT_EQ(metrics_.value(kRequests, {{"route", "/healthz"}, {"method", "GET"}, {"status", "200"}}),
-            2);
+  EXPECT_EQ(
+      metrics_.value(kRequests, {{"route", "/healthz"}, {"method", "GET"}, {"status", "200"}}), 2);
   EXPECT_EQ(
       metrics_.value(kRequests, {{"route", "/healthz"}, {"method", "POST"}, {"status", "405"}}), 1);
   // Unknown paths share one label value: scanners cannot blow up the label cardinality.

@@ -1,3 +1,5 @@
+#include "bot/http/server.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -8,7 +10,6 @@
 #include <random>
 #include <stdexcept>
 
-#include "bot/http/server.hpp"
 #include "tests/http/support.hpp"
 
 namespace mc::http {
@@ -50,8 +51,8 @@ struct Echo {
   Server::Handler handler() {
     return [this](Request req) -> asio::awaitable<Response> {
       ++calls;
-      std::string text = std::string(req.method_string()) + " " + std::string(req.target()) +
-                         " " + req.body();
+      std::string text =
+          std::string(req.method_string()) + " " + std::string(req.target()) + " " + req.body();
       co_return make_response(req, status::ok, std::move(text));
     };
   }
@@ -233,8 +234,8 @@ TEST(Server, ExpectContinueGetsAnInterimResponse) {
   run_to_completion(ioc, [&]() -> asio::awaitable<void> {
     auto socket = co_await connect_to(running.endpoint);
     beast::flat_buffer buffer;
-    co_await send(socket,
-                  "POST /e HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
+    co_await send(
+        socket, "POST /e HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
     interim = co_await read_response(socket, buffer);
     co_await send(socket, "body");
     final_response = co_await read_response(socket, buffer);
@@ -255,8 +256,8 @@ TEST(Server, HugeHeaderIs431) {
   run_to_completion(ioc, [&]() -> asio::awaitable<void> {
     auto socket = co_await connect_to(running.endpoint);
     beast::flat_buffer buffer;
-    co_await send(socket, "GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(8000, 'a') +
-                              "\r\n\r\n");
+    co_await send(socket,
+                  "GET / HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(8000, 'a') + "\r\n\r\n");
     answer = co_await read_response(socket, buffer);
     closed = co_await read_until_closed(socket);
     co_await running.server.shutdown();
@@ -321,7 +322,8 @@ TEST(Server, SurvivesRandomBytes) {
   test::ReadResult after;
   run_to_completion(ioc, [&]() -> asio::awaitable<void> {
     std::mt19937 rng(20240601);  // fixed seed: the same inputs every run
-    const std::string prefixes[] = {"", "GET / HTTP/1.1\r\n", "POST / HTTP/1.1\r\nContent-Length: 5\r\n",
+    const std::string prefixes[] = {"", "GET / HTTP/1.1\r\n",
+                                    "POST / HTTP/1.1\r\nContent-Length: 5\r\n",
                                     "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"};
     for (int i = 0; i < 40; ++i) {
       std::string bytes = prefixes[i % 4];

@@ -139,8 +139,7 @@ std::string bio_to_string(BIO* bio) {
 
 }  // namespace
 
-TestCert::TestCert(const std::vector<std::string>& dns_names,
-                   const std::vector<std::string>& ips) {
+TestCert::TestCert(const std::vector<std::string>& dns_names, const std::vector<std::string>& ips) {
   PkeyPtr key(EVP_EC_gen("P-256"));
   check(key != nullptr, "EVP_EC_gen");
   X509Ptr cert(X509_new());
@@ -171,15 +170,15 @@ TestCert::TestCert(const std::vector<std::string>& dns_names,
   check(PEM_write_bio_X509(cert_bio.get(), cert.get()) == 1, "PEM_write_bio_X509");
   cert_pem_ = bio_to_string(cert_bio.get());
   BioPtr key_bio(BIO_new(BIO_s_mem()));
-  check(PEM_write_bio_PrivateKey(key_bio.get(), key.get(), nullptr, nullptr, 0, nullptr,
-                                 nullptr) == 1,
+  check(PEM_write_bio_PrivateKey(key_bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) ==
+            1,
         "PEM_write_bio_PrivateKey");
   key_pem_ = bio_to_string(key_bio.get());
 
   static std::atomic<int> counter{0};
-  cert_file_ = std::filesystem::temp_directory_path() /
-               ("mc-http-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
-                ".pem");
+  cert_file_ =
+      std::filesystem::temp_directory_path() /
+      ("mc-http-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".pem");
   std::ofstream out(cert_file_, std::ios::binary);
   out << cert_pem_;
   check(static_cast<bool>(out.flush()), "writing the certificate file");
@@ -235,8 +234,8 @@ struct FakeServer::Impl : std::enable_shared_from_this<Impl> {
     }
     beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(socket), *self->tls);
     // The tcp_stream inside the ssl_stream is not shareable; track a handle that closes it.
-    auto handle = std::shared_ptr<beast::tcp_stream>(std::shared_ptr<void>(),
-                                                     &tls_stream.next_layer());
+    auto handle =
+        std::shared_ptr<beast::tcp_stream>(std::shared_ptr<void>(), &tls_stream.next_layer());
     self->streams.insert(handle);
     auto [hec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::server, kNoThrow);
     if (hec) {

@@ -31,8 +31,7 @@ FakeServer::Respond hello() {
 
 bool is_verify_failure(const boost::system::error_code& ec) {
   return ec.category() == asio::error::get_ssl_category() &&
-         ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
-             SSL_R_CERTIFICATE_VERIFY_FAILED;
+         ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_CERTIFICATE_VERIFY_FAILED;
 }
 
 struct Outcome {
@@ -43,15 +42,19 @@ struct Outcome {
   std::string sni;
 };
 
+/// A name no resolver knows; ClientConfig::resolve maps it to 127.0.0.1.
+const std::string kHostName = "api.microcourse.test";
+
 /// Serves `cert` over TLS on 127.0.0.1 and sends `count` GET requests to https://<host>:<port>/.
-Outcome fetch(const TestCert& cert, const std::string& host, bool trust_cert_file,
-              int count = 1) {
+Outcome fetch(const TestCert& cert, const std::string& host, bool trust_cert_file, int count = 1) {
   asio::io_context ioc;
   auto server_tls = cert.server_context();
   FakeServer fake(ioc.get_executor(), hello(), server_tls.get());
   const auto ep = fake.start();
   ClientConfig cfg;
   if (trust_cert_file) cfg.ca_file = cert.cert_file().string();
+  // The test's host name is answered without DNS: no dependence on the machine's /etc/hosts.
+  cfg.resolve = {{kHostName, "127.0.0.1"}};
   Client client(ioc.get_executor(), cfg);
   Outcome out;
   run_to_completion(ioc, [&]() -> asio::awaitable<void> {
@@ -72,7 +75,7 @@ Outcome fetch(const TestCert& cert, const std::string& host, bool trust_cert_fil
 }
 
 TEST(ClientTls, TrustsACertificateFromCaFileAndReusesTheConnection) {
-  TestCert cert({"localhost"}, {"127.0.0.1"});
+  TestCert cert({kHostName}, {"127.0.0.1"});
   Outcome out = fetch(cert, "127.0.0.1", /*trust_cert_file=*/true, /*count=*/2);
   ASSERT_EQ(out.results.size(), 2u);
   for (const Result& r : out.results) {
@@ -86,12 +89,12 @@ TEST(ClientTls, TrustsACertificateFromCaFileAndReusesTheConnection) {
 }
 
 TEST(ClientTls, SendsSniAndVerifiesTheHostName) {
-  TestCert cert({"localhost"}, {"127.0.0.1"});
-  Outcome out = fetch(cert, "localhost", /*trust_cert_file=*/true);
+  TestCert cert({kHostName}, {"127.0.0.1"});
+  Outcome out = fetch(cert, kHostName, /*trust_cert_file=*/true);
   ASSERT_EQ(out.results.size(), 1u);
   ASSERT_TRUE(out.results[0]) << out.results[0].error().message();
   EXPECT_EQ(out.results[0]->body, "hello over tls");
-  EXPECT_EQ(out.sni, "localhost");
+  EXPECT_EQ(out.sni, kHostName);
 }
 
 TEST(ClientTls, RejectsUntrustedOrMismatchedCertificates) {
@@ -103,11 +106,10 @@ TEST(ClientTls, RejectsUntrustedOrMismatchedCertificates) {
     bool trust_cert_file;
   };
   const Case cases[] = {
-      {"self-signed, system CA store", {"localhost"}, {"127.0.0.1"}, "127.0.0.1", false},
-      {"self-signed, system CA store, by name", {"localhost"}, {"127.0.0.1"}, "localhost", false},
-      {"trusted, but issued for another host (address)", {"other.example"}, {}, "127.0.0.1",
-       true},
-      {"trusted, but issued for another host (name)", {"other.example"}, {}, "localhost", true},
+      {"self-signed, system CA store", {kHostName}, {"127.0.0.1"}, "127.0.0.1", false},
+      {"self-signed, system CA store, by name", {kHostName}, {"127.0.0.1"}, kHostName, false},
+      {"trusted, but issued for another host (address)", {"other.example"}, {}, "127.0.0.1", true},
+      {"trusted, but issued for another host (name)", {"other.example"}, {}, kHostName, true},
       {"trusted, but issued for another address", {}, {"127.0.0.2"}, "127.0.0.1", true},
   };
   for (const Case& c : cases) {

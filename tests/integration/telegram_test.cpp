@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -59,6 +60,8 @@ class TelegramJourney : public ::testing::Test {
 
   void TearDown() override {
     if (HasFailure() && bot_) std::cerr << "---- bot log ----\n" << bot_->log() << "\n";
+    bot_.reset();
+    if (!HasFailure()) std::filesystem::remove_all(dir_);
   }
 
   HttpResult post_update(const json& update, const std::string& secret = kSecret) {
@@ -327,6 +330,77 @@ TEST_F(TelegramJourney, MetricsCountUpdatesAndSends) {
   EXPECT_NE(m.find("microcourse_messages_sent_total{"), std::string::npos);
   EXPECT_EQ(m.find(fake_->options().token), std::string::npos);  // no secret in metrics
   EXPECT_EQ(bot_->log().find(fake_->options().token.substr(7)), std::string::npos);  // nor logs
+}
+
+}  // namespace
+}  // namespace mc::test
+
+namespace mc::test {
+namespace {
+
+// With PUBLIC_URL set, serve registers its own webhook with the secret token.
+TEST(TelegramStartup, RegistersTheWebhookWhenPublicUrlIsSet) {
+  FakeTelegram fake;
+  RedisServer redis;
+  std::string dir = make_temp_dir("mc-telegram-webhook");
+  BotProcess bot(MC_BINARY_DIR "/microcourse",
+                 {{"REDIS_URL", redis.url()},
+                  {"CONTENT_DIR", MC_SOURCE_DIR "/content"},
+                  {"TELEGRAM_BOT_TOKEN", fake.options().token},
+                  {"TELEGRAM_WEBHOOK_SECRET", kSecret},
+                  {"TELEGRAM_API_URL", fake.url()},
+                  {"PUBLIC_URL", "https://bot.example.com/"},
+                  {"BIND", "127.0.0.1"}},
+                 dir + "/bot.log");
+  bot.start();
+  ASSERT_TRUE(fake.wait_for(
+      [](const std::vector<FakeCall>& calls) {
+        return std::any_of(calls.begin(), calls.end(),
+                           [](const FakeCall& c) { return c.method == "setWebhook"; });
+      },
+      10s))
+      << bot.log();
+  auto calls = fake.accepted("setWebhook");
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].params["url"], "https://bot.example.com/telegram/webhook");
+  EXPECT_EQ(calls[0].params["secret_token"], kSecret);
+  EXPECT_NE(calls[0].params["allowed_updates"].dump().find("callback_query"), std::string::npos);
+  EXPECT_TRUE(bot.stop().success());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(TelegramStartup, RefusesToStartOnInvalidConfigurationOrContent) {
+  RedisServer redis;
+  std::string dir = make_temp_dir("mc-telegram-bad");
+  {
+    std::ofstream bad(dir + "/broken.md");
+    bad << "---\nid: broken\ntitle: Broken\n---\n\n## Question: no options\n";
+  }
+  struct Case {
+    const char* name;
+    std::vector<std::pair<std::string, std::string>> env;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"token without secret",
+       {{"TELEGRAM_BOT_TOKEN", FakeTelegramOptions().token}, {"CONTENT_DIR", MC_SOURCE_DIR "/content"}},
+       "TELEGRAM_WEBHOOK_SECRET: is required"},
+      {"bad port", {{"PORT", "99999"}, {"CONTENT_DIR", MC_SOURCE_DIR "/content"}}, "PORT: "},
+      {"invalid course", {{"CONTENT_DIR", dir}}, "broken.md:"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    ProcessOptions options({MC_BINARY_DIR "/microcourse", "serve"});
+    options.env("REDIS_URL", redis.url()).output(dir + "/out.log");
+    for (const auto& [k, v] : c.env) options.env(k, v);
+    auto p = Process::spawn(options);
+    auto status = p.wait(std::chrono::seconds(10));
+    ASSERT_TRUE(status.has_value());
+    EXPECT_FALSE(status->success());
+    EXPECT_NE(read_file(dir + "/out.log").find(c.says), std::string::npos)
+        << read_file(dir + "/out.log");
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -45,7 +45,7 @@ constexpr std::size_t kFirstRead = 4096;
 /// client still sends, so that closing with unread data does not reset the connection before
 /// the client has read our response. Bounded in time and bytes.
 constexpr std::chrono::milliseconds kLingerTime{1000};
-constexpr std::size_t kLingerBytes = 256 * 1024;
+constexpr std::size_t kLingerBytes = 4 * 1024 * 1024;
 /// Wait before accepting again after an accept error (e.g. out of file descriptors).
 constexpr std::chrono::milliseconds kAcceptBackoff{100};
 

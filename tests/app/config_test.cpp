@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 
 namespace mc::app {
@@ -119,6 +120,23 @@ TEST(Config, EveryVariableIsDocumented) {
     bool found = false;
     for (const auto& v : variables()) found = found || std::string(v.name) == name;
     EXPECT_TRUE(found);
+  }
+}
+
+}  // namespace
+}  // namespace mc::app
+
+namespace mc::app {
+namespace {
+
+// The README's configuration table is what operators read: it must name every variable.
+TEST(Config, ReadmeDocumentsEveryVariable) {
+  std::ifstream in(MC_SOURCE_DIR "/README.md");
+  ASSERT_TRUE(in);
+  std::string readme((std::istreambuf_iterator<char>(in)), {});
+  for (const auto& v : variables()) {
+    EXPECT_NE(readme.find(std::string("`") + v.name + "`"), std::string::npos)
+        << v.name << " is missing from README.md";
   }
 }
 

@@ -10,15 +10,13 @@ int Course::question_count() const {
   }));
 }
 
-int Course::lesson_count() const {
-  return static_cast<int>(steps.size()) - question_count();
-}
+int Course::lesson_count() const { return static_cast<int>(steps.size()) - question_count(); }
 
 Catalog::Catalog(std::vector<Course> courses) : courses_(std::move(courses)) {}
 
 const Course* Catalog::find(std::string_view id) const {
-  auto it = std::find_if(courses_.begin(), courses_.end(),
-                         [&](const Course& c) { return c.id == id; });
+  auto it =
+      std::find_if(courses_.begin(), courses_.end(), [&](const Course& c) { return c.id == id; });
   return it == courses_.end() ? nullptr : &*it;
 }
 

@@ -16,7 +16,7 @@ struct Lesson {
 };
 
 struct Question {
-  std::string id;       ///< stable within its course; missed questions are remembered by id
+  std::string id;  ///< stable within its course; missed questions are remembered by id
   Doc prompt;
   std::vector<std::string> options;  ///< plain text, shown on buttons
   int correct = 0;                   ///< index into options
@@ -31,8 +31,8 @@ struct Course {
   std::string id;  ///< [a-z0-9-]{1,40}: fits in button data and deep links
   std::string title;
   std::string summary;
-  int minutes = 0;     ///< estimated time to complete
-  int pass_mark = 70;  ///< percent of questions answered right to pass
+  int minutes = 0;                            ///< estimated time to complete
+  int pass_mark = 70;                         ///< percent of questions answered right to pass
   std::vector<std::string> requires_courses;  ///< ids of courses that must be passed first
   std::vector<Step> steps;
   std::string source;  ///< file it was loaded from

@@ -24,8 +24,8 @@ struct Inbound {
   std::string learner;  ///< platform-qualified learner id, e.g. "telegram:<bot>:<user>"
   Address reply_to;     ///< where answers go
   std::string display_name;
-  std::string name;  ///< command name, lower case, without '/' or '@bot'
-  std::string text;  ///< command arguments, message text, or button data
+  std::string name;         ///< command name, lower case, without '/' or '@bot'
+  std::string text;         ///< command arguments, message text, or button data
   std::string origin;       ///< press: id of the message carrying the button (to edit it)
   std::string interaction;  ///< press: id to acknowledge (callback query id); may be empty
   bool group = false;       ///< sent in a group or channel rather than a private chat

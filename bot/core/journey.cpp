@@ -67,9 +67,8 @@ class Conversation {
         to_(event.kind == Inbound::Kind::tick ? state.address : event.reply_to) {}
 
   Decision finish() && {
-    std::string base = event_.event_id.empty()
-                           ? state_.id + "@" + std::to_string(to_millis(now_))
-                           : event_.event_id;
+    std::string base = event_.event_id.empty() ? state_.id + "@" + std::to_string(to_millis(now_))
+                                               : event_.event_id;
     for (std::size_t i = 0; i < out_.size(); ++i) {
       out_[i].learner = state_.id;
       out_[i].key = base + "#" + std::to_string(i);
@@ -151,7 +150,8 @@ class Conversation {
 
   void on_words(const std::string& word, const std::string& args, bool is_command) {
     if (event_.group) {
-      say({paragraph("Courses run in a private chat with me, so your answers stay yours. "
+      say(
+          {paragraph("Courses run in a private chat with me, so your answers stay yours. "
                      "Open a direct message with me and send /start.")});
       return;
     }
@@ -231,7 +231,8 @@ class Conversation {
     }
     const Course* course = catalog_.find(action->course);
     Enrollment* e = state_.enrollment(action->course);
-    if (course == nullptr || e == nullptr || action->step >= static_cast<int>(course->steps.size())) {
+    if (course == nullptr || e == nullptr ||
+        action->step >= static_cast<int>(course->steps.size())) {
       ack("This button is no longer active.");
       return;
     }
@@ -308,7 +309,7 @@ class Conversation {
       e->started = now_;
       e->finished = Time{};
       say({paragraph({plain("Starting "), bold(course->title), plain(" again — attempt "),
-                       plain(std::to_string(e->attempt)), plain(". Good luck!")})});
+                      plain(std::to_string(e->attempt)), plain(". Good luck!")})});
     } else {
       const bool first_course = state_.enrollments.empty();
       Enrollment fresh;
@@ -342,9 +343,9 @@ class Conversation {
     }
     if (!origin.empty()) {
       Doc shown = step_body(course, step);
-      shown.push_back(paragraph({plain("Your answer: "),
-                                 bold(q.options[static_cast<std::size_t>(option)]),
-                                 plain(right ? " ✅" : " ❌")}));
+      shown.push_back(
+          paragraph({plain("Your answer: "), bold(q.options[static_cast<std::size_t>(option)]),
+                     plain(right ? " ✅" : " ❌")}));
       edit(origin, std::move(shown), {});
     }
     Doc feedback;
@@ -483,7 +484,7 @@ class Conversation {
       say({paragraph("⏸ I've paused your daily lessons, since the last ones went unanswered."),
            paragraph({plain("Whenever you're ready, continue below or send "), code("/resume"),
                       plain(" and they start again.")})},
-          {{Button{"Continue " + course.title, enrol_data(course.id)}}});
+          {{course_button(course)}});
       return;
     }
     // One push, however long it was overdue (after an outage): the next one is planned from now.
@@ -526,16 +527,15 @@ class Conversation {
   }
 
   Doc schedule_doc() const {
-    Doc doc{paragraph({plain("⏰ Daily lessons at "), bold(format_clock(lesson_minute())),
-                       plain(" (" + zone() + "), " +
-                             (state_.profile.weekdays_only ? "Monday to Friday."
-                                                           : "every day."))})};
+    Doc doc{
+        paragraph({plain("⏰ Daily lessons at "), bold(format_clock(lesson_minute())),
+                   plain(" (" + zone() + "), " +
+                         (state_.profile.weekdays_only ? "Monday to Friday." : "every day."))})};
     if (state_.profile.paused) {
-      doc.push_back(paragraph({plain("⏸ Paused — send "), code("/resume"),
-                               plain(" to get them again.")}));
+      doc.push_back(paragraph(
+          {plain("⏸ Paused — send "), code("/resume"), plain(" to get them again.")}));
     } else if (Time next = plan_daily(); next != Time{}) {
-      doc.push_back(paragraph({plain("Next one: "), bold(format_local(zone(), next)),
-                               plain(".")}));
+      doc.push_back(paragraph({plain("Next one: "), bold(format_local(zone(), next)), plain(".")}));
     } else {
       doc.push_back(paragraph({plain("Start a course with "), code("/courses"),
                                plain(" and your lessons arrive then.")}));
@@ -550,9 +550,9 @@ class Conversation {
     }
     auto minute = parse_clock(args);
     if (!minute) {
-      say({paragraph({plain("I didn't understand “" + args +
-                            "”. Send the time on a 24-hour clock, like "),
-                      code("/time 08:15"), plain(".")})});
+      say({paragraph(
+          {plain("I didn't understand “" + args + "”. Send the time on a 24-hour clock, like "),
+           code("/time 08:15"), plain(".")})});
       return;
     }
     state_.profile.lesson_minute = *minute;
@@ -562,9 +562,9 @@ class Conversation {
   void set_time_zone(const std::string& args) {
     if (args.empty()) {
       Doc doc = schedule_doc();
-      doc.push_back(paragraph({plain("To change the time zone send "),
-                               code("/timezone Europe/Berlin"),
-                               plain(" with your zone's name from the tz database.")}));
+      doc.push_back(
+          paragraph({plain("To change the time zone send "), code("/timezone Europe/Berlin"),
+                     plain(" with your zone's name from the tz database.")}));
       say(std::move(doc));
       return;
     }
@@ -642,15 +642,15 @@ class Conversation {
     Keyboard keyboard;
     if (const auto* q = std::get_if<Question>(&s)) {
       for (std::size_t i = 0; i < q->options.size(); ++i) {
-        keyboard.push_back({Button{q->options[i], encode(Action{Action::Kind::answer, course.id, step,
-                                                          static_cast<int>(i)})}});
+        keyboard.push_back({Button{q->options[i], encode(Action{Action::Kind::answer, course.id,
+                                                                step, static_cast<int>(i)})}});
       }
       return keyboard;
     }
     std::size_t next = static_cast<std::size_t>(step) + 1;
-    std::string label = next >= course.steps.size()                      ? "Finish ▸"
+    std::string label = next >= course.steps.size()                            ? "Finish ▸"
                         : std::holds_alternative<Question>(course.steps[next]) ? "Quiz time ▸"
-                                                                                : "Continue ▸";
+                                                                               : "Continue ▸";
     keyboard.push_back({Button{label, encode(Action{Action::Kind::next, course.id, step, 0})}});
     return keyboard;
   }
@@ -675,7 +675,8 @@ class Conversation {
 
   void greet() {
     std::string name = state_.display_name.empty() ? "" : ", " + state_.display_name;
-    say({paragraph({plain("👋 Hi" + name + "! I teach one skill at a time in short lessons of "
+    say({paragraph({plain("👋 Hi" + name +
+                          "! I teach one skill at a time in short lessons of "
                           "a few minutes, each followed by quick quiz questions.")}),
          paragraph("Pick a course to begin — you can take several at once.")});
     show_catalog();
@@ -695,25 +696,28 @@ class Conversation {
       std::string facts = std::to_string(c.lesson_count()) + " lessons · " +
                           std::to_string(c.question_count()) + " questions · ~" +
                           std::to_string(c.minutes) + " min";
-      std::string label;
-      if (!prerequisites_met(c, state_)) {
+      const bool open = prerequisites_met(c, state_);
+      if (!open) {
         facts += " · 🔒 requires " + requirement_titles(c);
-      } else if (e == nullptr) {
-        label = "Start " + c.title;
-      } else if (e->status == Enrollment::Status::active) {
+      } else if (e != nullptr && e->status == Enrollment::Status::active) {
         facts += " · in progress";
-        label = "Continue " + c.title;
-      } else {
+      } else if (e != nullptr) {
         facts += e->ever_passed ? " · ✅ passed (" + std::to_string(e->best_score) + "%)"
                                 : " · not passed yet";
-        label = "Retake " + c.title;
       }
       doc.push_back(paragraph({italic(facts)}));
-      if (!label.empty()) {
-        keyboard.push_back({Button{label, enrol_data(c.id)}});
-      }
+      if (open) keyboard.push_back({course_button(c)});
     }
     say(std::move(doc), std::move(keyboard));
+  }
+
+  // "Start", "Continue" or "Retake" the course, as the learner's enrolment stands.
+  Button course_button(const Course& c) const {
+    const Enrollment* e = state_.enrollment(c.id);
+    const char* verb = e == nullptr                              ? "Start "
+                       : e->status == Enrollment::Status::active ? "Continue "
+                                                                 : "Retake ";
+    return Button{verb + c.title, enrol_data(c.id)};
   }
 
   std::string requirement_titles(const Course& c) const {
@@ -736,8 +740,8 @@ class Conversation {
       std::string status;
       switch (e.status) {
         case Enrollment::Status::active:
-          status = "in progress · " + std::to_string(e.correct) + "/" +
-                   std::to_string(e.answered) + " answers right so far";
+          status = "in progress · " + std::to_string(e.correct) + "/" + std::to_string(e.answered) +
+                   " answers right so far";
           break;
         case Enrollment::Status::passed:
           status = "✅ passed · score " + std::to_string(e.best_score) + "%";
@@ -750,8 +754,9 @@ class Conversation {
       }
       int done = e.status == Enrollment::Status::active ? e.step : steps;
       doc.push_back(Block{Block::Kind::bullet, {bold(c->title)}, 0});
-      doc.push_back(paragraph({code(progress_bar(done, steps)),
-                               plain(" " + std::to_string(percent(done, steps)) + "% · " + status)}));
+      doc.push_back(
+          paragraph({code(progress_bar(done, steps)),
+                     plain(" " + std::to_string(percent(done, steps)) + "% · " + status)}));
     }
     return doc;
   }
@@ -763,10 +768,8 @@ class Conversation {
       return;
     }
     Keyboard keyboard;
-    if (Enrollment* e = focus_enrollment()) {
-      keyboard.push_back(
-          {Button{"Continue " + catalog_.find(e->course)->title, enrol_data(e->course)}});
-    }
+    if (Enrollment* e = focus_enrollment())
+      keyboard.push_back({course_button(*catalog_.find(e->course))});
     keyboard.push_back({Button{"All courses", catalog_data()}});
     say(progress_doc(), std::move(keyboard));
   }
@@ -776,17 +779,23 @@ class Conversation {
          paragraph("Each course is a handful of short lessons followed by quiz questions. Press "
                    "the buttons to move on and to answer; you can also type the option's number."),
          Block{Block::Kind::bullet, {code("/courses"), plain(" — what you can learn")}, 0},
-         Block{Block::Kind::bullet, {code("/start <course>"), plain(" — start or resume a course")}, 0},
+         Block{Block::Kind::bullet,
+               {code("/start <course>"), plain(" — start or resume a course")},
+               0},
          Block{Block::Kind::bullet, {code("/progress"), plain(" — your courses and scores")}, 0},
          Block{Block::Kind::bullet, {code("/continue"), plain(" — pick up where you left off")}, 0},
-         Block{Block::Kind::bullet, {code("/time 08:15"), plain(" — when your daily lesson comes")}, 0},
          Block{Block::Kind::bullet,
-               {code("/timezone Europe/Berlin"), plain(" — your time zone")}, 0},
+               {code("/time 08:15"), plain(" — when your daily lesson comes")},
+               0},
+         Block{
+             Block::Kind::bullet, {code("/timezone Europe/Berlin"), plain(" — your time zone")}, 0},
          Block{Block::Kind::bullet,
-               {code("/weekdays on"), plain(" — daily lessons Monday to Friday only")}, 0},
+               {code("/weekdays on"), plain(" — daily lessons Monday to Friday only")},
+               0},
          Block{Block::Kind::bullet,
                {code("/pause"), plain(", "), code("/resume"), plain(", "), code("/stop"),
-                plain(" — pause, resume or stop the daily lessons")}, 0},
+                plain(" — pause, resume or stop the daily lessons")},
+               0},
          Block{Block::Kind::bullet, {code("/help"), plain(" — this message")}, 0}});
   }
 
@@ -796,14 +805,13 @@ class Conversation {
       doc.push_back(paragraph({plain("I don't know the command "), code("/" + word),
                                plain(". Try /courses, /progress or /help.")}));
     } else {
-      doc.push_back(paragraph("I didn't catch that. Try /courses to pick a course, /progress to "
-                              "see how you're doing, or /help."));
+      doc.push_back(
+          paragraph("I didn't catch that. Try /courses to pick a course, /progress to "
+                    "see how you're doing, or /help."));
     }
     Keyboard keyboard;
-    if (Enrollment* e = focus_enrollment()) {
-      keyboard.push_back({Button{"Continue " + catalog_.find(e->course)->title,
-                                 enrol_data(e->course)}});
-    }
+    if (Enrollment* e = focus_enrollment())
+      keyboard.push_back({course_button(*catalog_.find(e->course))});
     say(std::move(doc), std::move(keyboard));
   }
 
@@ -830,19 +838,9 @@ class Conversation {
       std::string facts = " — " + c.summary + " (~" + std::to_string(c.minutes) + " min)";
       if (!prerequisites_met(c, state_)) facts += " 🔒 requires " + requirement_titles(c);
       doc.push_back(Block{Block::Kind::bullet, {bold(c.title), plain(facts)}, 0});
-      if (!prerequisites_met(c, state_)) continue;
-      const Enrollment* e = state_.enrollment(c.id);
-      std::string label = e == nullptr                                ? "Start "
-                          : e->status == Enrollment::Status::active ? "Continue "
-                                                                     : "Retake ";
-      keyboard.push_back({Button{label + c.title, enrol_data(c.id)}});
+      if (prerequisites_met(c, state_)) keyboard.push_back({course_button(c)});
     }
-    Outbound o;
-    o.kind = Outbound::Kind::home;
-    o.to = state_.address;
-    o.body = std::move(doc);
-    o.keyboard = std::move(keyboard);
-    out_.push_back(std::move(o));
+    out_.push_back(make(Outbound::Kind::home, state_.address, std::move(doc), std::move(keyboard)));
   }
 
   void refresh_home() {
@@ -854,35 +852,33 @@ class Conversation {
 
   // ---- saying things ----
 
-  void say(Doc body, Keyboard keyboard = {}) {
+  Outbound make(Outbound::Kind kind, Address to, Doc body, Keyboard keyboard,
+                std::string ref = {}) const {
     Outbound o;
-    o.kind = Outbound::Kind::send;
-    o.to = to_;
+    o.kind = kind;
+    o.to = std::move(to);
     o.body = std::move(body);
     o.keyboard = std::move(keyboard);
-    out_.push_back(std::move(o));
+    o.ref = std::move(ref);
+    return o;
+  }
+
+  void say(Doc body, Keyboard keyboard = {}) {
+    out_.push_back(make(Outbound::Kind::send, to_, std::move(body), std::move(keyboard)));
   }
 
   void edit(const std::string& ref, Doc body, Keyboard keyboard) {
-    Outbound o;
-    o.kind = Outbound::Kind::edit;
-    o.to = to_;
-    o.ref = ref;
-    o.body = std::move(body);
-    o.keyboard = std::move(keyboard);
-    out_.push_back(std::move(o));
+    out_.push_back(make(Outbound::Kind::edit, to_, std::move(body), std::move(keyboard), ref));
   }
 
   // Every press is acknowledged exactly once (Telegram shows a spinner until then).
   void ack(const std::string& toast) {
     if (event_.interaction.empty() || acked_) return;
     acked_ = true;
-    Outbound o;
-    o.kind = Outbound::Kind::ack;
-    o.to = to_;
-    o.ref = event_.interaction;
-    if (!toast.empty()) o.body.push_back(paragraph(toast));
-    out_.insert(out_.begin(), std::move(o));
+    Doc body;
+    if (!toast.empty()) body.push_back(paragraph(toast));
+    out_.insert(out_.begin(),
+                make(Outbound::Kind::ack, to_, std::move(body), {}, event_.interaction));
   }
 
   const Catalog& catalog_;

@@ -17,8 +17,8 @@
 namespace mc::core {
 
 struct Decision {
-  LearnerState state;          ///< the state to commit (equal to the input when nothing changed)
-  std::vector<Outbound> out;   ///< messages to send, in order; keys already set
+  LearnerState state;         ///< the state to commit (equal to the input when nothing changed)
+  std::vector<Outbound> out;  ///< messages to send, in order; keys already set
 };
 
 /// A fresh state for a learner seen for the first time.

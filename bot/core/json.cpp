@@ -29,9 +29,7 @@ T get_or(const json& j, const char* key, T fallback) {
   return it->get<T>();
 }
 
-Time time_or(const json& j, const char* key) {
-  return from_millis(get_or<long long>(j, key, 0));
-}
+Time time_or(const json& j, const char* key) { return from_millis(get_or<long long>(j, key, 0)); }
 
 json address_json(const Address& a) { return json{{"route", a.route}, {"chat", a.chat}}; }
 Address address_from(const json& j) {
@@ -120,7 +118,8 @@ std::optional<Outbound> outbound_from_json(const json& j) {
       for (const json& jrow : *it) {
         std::vector<Button> row;
         for (const json& jb : jrow) {
-          row.push_back(Button{jb.at("label").get<std::string>(), jb.at("data").get<std::string>()});
+          row.push_back(
+              Button{jb.at("label").get<std::string>(), jb.at("data").get<std::string>()});
         }
         m.keyboard.push_back(std::move(row));
       }

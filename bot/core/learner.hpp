@@ -19,11 +19,11 @@ struct Enrollment {
   int answered = 0;  ///< questions answered in this attempt
   int correct = 0;   ///< of which right
   int attempt = 1;
-  int best_score = -1;               ///< best percentage over finished attempts, -1 = none yet
-  bool ever_passed = false;          ///< some attempt passed: unlocks courses that require it
-  std::vector<std::string> missed;   ///< question ids answered wrong (for spaced review)
+  int best_score = -1;              ///< best percentage over finished attempts, -1 = none yet
+  bool ever_passed = false;         ///< some attempt passed: unlocks courses that require it
+  std::vector<std::string> missed;  ///< question ids answered wrong (for spaced review)
   Time started{};
-  Time finished{};                   ///< epoch while active
+  Time finished{};  ///< epoch while active
 
   int score_percent() const { return answered == 0 ? 0 : (correct * 100) / answered; }
   friend bool operator==(const Enrollment&, const Enrollment&) = default;
@@ -31,12 +31,12 @@ struct Enrollment {
 
 /// How and when the learner wants pushes. Defaults come from configuration at push time.
 struct Profile {
-  std::string time_zone;   ///< IANA name; empty = the deployment default
+  std::string time_zone;          ///< IANA name; empty = the deployment default
   bool time_zone_chosen = false;  ///< set by the learner: the platform's zone no longer applies
-  int lesson_minute = -1;  ///< minutes after local midnight; -1 = the deployment default
+  int lesson_minute = -1;         ///< minutes after local midnight; -1 = the deployment default
   bool weekdays_only = false;
-  bool paused = false;     ///< the learner asked for no pushes (or stopped answering)
-  bool blocked = false;    ///< the platform says we can't reach them any more
+  bool paused = false;   ///< the learner asked for no pushes (or stopped answering)
+  bool blocked = false;  ///< the platform says we can't reach them any more
 
   friend bool operator==(const Profile&, const Profile&) = default;
 };

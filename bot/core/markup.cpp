@@ -98,8 +98,9 @@ std::vector<Span> parse_inline(std::string_view s) {
       std::size_t close = s.find(']', i + 1);
       if (close != std::string_view::npos && close + 1 < s.size() && s[close + 1] == '(') {
         std::size_t end = s.find(')', close + 2);
-        std::string_view href = end == std::string_view::npos ? std::string_view{}
-                                                              : s.substr(close + 2, end - close - 2);
+        std::string_view href = end == std::string_view::npos
+                                    ? std::string_view{}
+                                    : s.substr(close + 2, end - close - 2);
         if (href.starts_with("https://") || href.starts_with("http://") ||
             href.starts_with("mailto:")) {
           flush();

@@ -3,6 +3,7 @@
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
@@ -20,7 +21,6 @@
 #include <cctype>
 #include <charconv>
 #include <mutex>
-#include <spdlog/spdlog.h>
 #include <variant>
 
 #include "bot/metrics/metrics.hpp"
@@ -39,16 +39,26 @@ class StoreCategory final : public boost::system::error_category {
   const char* name() const noexcept override { return "mc.store"; }
   std::string message(int ev) const override {
     switch (static_cast<Errc>(ev)) {
-      case Errc::not_connected: return "not connected to Redis";
-      case Errc::timeout: return "Redis command timed out";
-      case Errc::connection_lost: return "Redis connection lost";
-      case Errc::stopped: return "Redis client stopped";
-      case Errc::cancelled: return "Redis command cancelled";
-      case Errc::invalid_argument: return "invalid argument";
-      case Errc::bad_url: return "invalid Redis URL";
-      case Errc::redis_error: return "Redis replied with an error";
-      case Errc::bad_reply: return "unexpected Redis reply";
-      case Errc::bad_data: return "stored data could not be parsed";
+      case Errc::not_connected:
+        return "not connected to Redis";
+      case Errc::timeout:
+        return "Redis command timed out";
+      case Errc::connection_lost:
+        return "Redis connection lost";
+      case Errc::stopped:
+        return "Redis client stopped";
+      case Errc::cancelled:
+        return "Redis command cancelled";
+      case Errc::invalid_argument:
+        return "invalid argument";
+      case Errc::bad_url:
+        return "invalid Redis URL";
+      case Errc::redis_error:
+        return "Redis replied with an error";
+      case Errc::bad_reply:
+        return "unexpected Redis reply";
+      case Errc::bad_data:
+        return "stored data could not be parsed";
     }
     return "unknown store error";
   }
@@ -91,7 +101,8 @@ Reply copy_reply(const redisReply* r) {
     case REDIS_REPLY_ARRAY:
       out.type = Reply::Type::array;
       out.elements.reserve(r->elements);
-      for (std::size_t i = 0; i < r->elements; ++i) out.elements.push_back(copy_reply(r->element[i]));
+      for (std::size_t i = 0; i < r->elements; ++i)
+        out.elements.push_back(copy_reply(r->element[i]));
       break;
     default:
       out.type = Reply::Type::nil;
@@ -311,9 +322,9 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
         lengths.push_back(arg.size());
       }
       auto* ref = new CallRef{call, i};
-      if (!conn->ac || redisAsyncCommandArgv(conn->ac, &on_reply, ref,
-                                             static_cast<int>(argv.size()), argv.data(),
-                                             lengths.data()) != REDIS_OK) {
+      if (!conn->ac ||
+          redisAsyncCommandArgv(conn->ac, &on_reply, ref, static_cast<int>(argv.size()),
+                                argv.data(), lengths.data()) != REDIS_OK) {
         delete ref;  // not registered: hiredis will never call back with it
         call->finish(Errc::connection_lost);
         break;
@@ -377,10 +388,9 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
       // hiredis would resolve with a blocking getaddrinfo(); Asio resolves off the event loop.
       asio::steady_timer timer(strand);
       timer.expires_at(deadline);
-      auto outcome = co_await (
-          resolver.async_resolve(config.host, std::to_string(config.port),
-                                 asio::as_tuple(asio::use_awaitable)) ||
-          timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+      auto outcome = co_await (resolver.async_resolve(config.host, std::to_string(config.port),
+                                                      asio::as_tuple(asio::use_awaitable)) ||
+                               timer.async_wait(asio::as_tuple(asio::use_awaitable)));
       if (outcome.index() == 1) {
         spdlog::warn("redis[{}]: resolving {} timed out", config.name, config.host);
         co_return nullptr;
@@ -388,8 +398,7 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
       auto [ec, results] = std::get<0>(std::move(outcome));
       if (ec) {
         if (!stopped) {
-          spdlog::warn("redis[{}]: cannot resolve {}: {}", config.name, config.host,
-                       ec.message());
+          spdlog::warn("redis[{}]: cannot resolve {}: {}", config.name, config.host, ec.message());
         }
         co_return nullptr;
       }
@@ -501,8 +510,8 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
     }
     if (self->stopped) co_return Errc::stopped;
     if (!self->up || !self->current || !self->current->ac) co_return Errc::not_connected;
-    co_return co_await self->run_call(self->current, std::move(cmds),
-                                      steady_clock::now() + timeout, true);
+    co_return co_await self->run_call(self->current, std::move(cmds), steady_clock::now() + timeout,
+                                      true);
   }
 
   static asio::awaitable<boost::system::result<std::vector<Reply>>> on_strand(
@@ -667,8 +676,8 @@ boost::system::result<RedisConfig> parse_redis_url(std::string_view url, std::st
   if (!port.empty()) {
     unsigned value = 0;
     auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (!all_digits(port) || ec != std::errc{} || end != port.data() + port.size() ||
-        value == 0 || value > 65535) {
+    if (!all_digits(port) || ec != std::errc{} || end != port.data() + port.size() || value == 0 ||
+        value > 65535) {
       return fail("port must be a number from 1 to 65535");
     }
     config.port = static_cast<unsigned short>(value);

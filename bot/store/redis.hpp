@@ -60,7 +60,7 @@ struct RedisConfig {
   std::chrono::milliseconds reconnect_min{100};  ///< first backoff, doubled up to reconnect_max
   std::chrono::milliseconds reconnect_max{5'000};
   std::chrono::milliseconds health_interval{1'000};  ///< PING period while connected; 0 = none
-  std::string name = "main";  ///< label of this connection in logs and metrics
+  std::string name = "main";             ///< label of this connection in logs and metrics
   metrics::Registry* metrics = nullptr;  ///< nullptr = metrics::Registry::global()
 };
 

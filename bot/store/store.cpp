@@ -1,5 +1,7 @@
 #include "bot/store/store.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
@@ -10,7 +12,6 @@
 #include <charconv>
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "bot/core/json.hpp"
 #include "bot/metrics/metrics.hpp"
@@ -191,14 +192,13 @@ std::string learner_key(std::string_view prefix, std::string_view learner) {
   return std::string(prefix) + ":" + partition_tag(learner) + ":learner:" + std::string(learner);
 }
 
-std::string seen_key(std::string_view prefix, std::string_view learner,
-                     std::string_view event_id) {
+std::string seen_key(std::string_view prefix, std::string_view learner, std::string_view event_id) {
   return std::string(prefix) + ":" + partition_tag(learner) + ":seen:" + std::string(event_id);
 }
 
 std::string outbox_key(std::string_view prefix, int partition, std::string_view platform) {
-  return std::string(prefix) + ":" + partition_tag_at(partition) + ":outbox:" +
-         std::string(platform);
+  return std::string(prefix) + ":" + partition_tag_at(partition) +
+         ":outbox:" + std::string(platform);
 }
 
 std::string platform_of_route(std::string_view route) {
@@ -416,8 +416,8 @@ boost::asio::awaitable<result<std::vector<OutboxEntry>>> Store::read_outbox(
     if (!out.empty() || !waits || blocks_in_redis) co_return out;
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) co_return out;
-    co_await sleep_for(std::min<std::chrono::steady_clock::duration>(config_.poll_interval,
-                                                                     deadline - now));
+    co_await sleep_for(
+        std::min<std::chrono::steady_clock::duration>(config_.poll_interval, deadline - now));
   }
 }
 
@@ -427,11 +427,11 @@ boost::asio::awaitable<result<std::vector<OutboxEntry>>> Store::reclaim_outbox(
   std::vector<OutboxEntry> out;
   // One partition at a time, so `count` bounds the total; reclaiming is rare.
   for (int stream = 0; stream < kPartitions * static_cast<int>(config_.platforms.size()) &&
-                          static_cast<int>(out.size()) < count;
+                       static_cast<int>(out.size()) < count;
        ++stream) {
     const int p = stream / static_cast<int>(config_.platforms.size());
-    const std::string& platform = config_.platforms[static_cast<std::size_t>(stream) %
-                                                    config_.platforms.size()];
+    const std::string& platform =
+        config_.platforms[static_cast<std::size_t>(stream) % config_.platforms.size()];
     Args cmd{"XAUTOCLAIM",
              outbox_key(config_.prefix, p, platform),
              config_.group,
@@ -473,19 +473,20 @@ boost::asio::awaitable<result<void>> Store::ack(const OutboxEntry& entry) {
   co_return result<void>{};
 }
 
-boost::asio::awaitable<result<void>> Store::touch(const OutboxEntry& entry,
-                                                  std::string consumer) {
+boost::asio::awaitable<result<void>> Store::touch(const OutboxEntry& entry, std::string consumer) {
   if (!valid_entry(entry) || consumer.empty()) co_return Errc::invalid_argument;
-  Args cmd{"XCLAIM", outbox_key(config_.prefix, entry.partition, entry.platform), config_.group,
-           std::move(consumer), "0", entry.id, "JUSTID"};
+  Args cmd{"XCLAIM",      outbox_key(config_.prefix, entry.partition, entry.platform),
+           config_.group, std::move(consumer),
+           "0",           entry.id,
+           "JUSTID"};
   auto r = co_await redis_.command(std::move(cmd));
   if (!r) co_return r.error();
   if (r->is_error()) co_return unexpected(redis_, "XCLAIM", *r);
   co_return result<void>{};
 }
 
-boost::asio::awaitable<result<void>> Store::retry(const OutboxEntry& entry,
-                                                  core::Time not_before, int parts_done) {
+boost::asio::awaitable<result<void>> Store::retry(const OutboxEntry& entry, core::Time not_before,
+                                                  int parts_done) {
   if (!valid_entry(entry)) co_return Errc::invalid_argument;
   // The stored JSON verbatim: fields this version doesn't know survive a rolling upgrade.
   std::string msg = entry.raw.empty() ? dump(core::to_json(entry.message)) : entry.raw;

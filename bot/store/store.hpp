@@ -79,12 +79,12 @@ enum class CommitStatus {
 struct OutboxEntry {
   int partition = 0;
   std::string platform;  ///< whose outbox stream it is in
-  std::string id;  ///< stream entry id
+  std::string id;        ///< stream entry id
   core::Outbound message;
-  int attempt = 0;        ///< sends tried before this one
-  int parts_done = 0;     ///< parts of a split message already accepted
+  int attempt = 0;          ///< sends tried before this one
+  int parts_done = 0;       ///< parts of a split message already accepted
   core::Time not_before{};  ///< don't send before this (retry backoff)
-  std::string raw;        ///< the message JSON as stored (dead letters keep it verbatim)
+  std::string raw;          ///< the message JSON as stored (dead letters keep it verbatim)
 };
 
 struct StoreConfig {
@@ -140,8 +140,7 @@ class Store {
   /// Re-queues an entry for a later attempt (new entry with attempt+1, then ack of the old one,
   /// atomically). Does nothing when the entry is no longer pending (someone else finished it).
   boost::asio::awaitable<boost::system::result<void>> retry(const OutboxEntry& entry,
-                                                            core::Time not_before,
-                                                            int parts_done);
+                                                            core::Time not_before, int parts_done);
   /// Moves an entry to its partition's dead-letter stream with its reason, atomically with the
   /// ack. Does nothing when the entry is no longer pending.
   boost::asio::awaitable<boost::system::result<void>> dead_letter(const OutboxEntry& entry,

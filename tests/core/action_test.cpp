@@ -25,9 +25,18 @@ TEST(Action, RoundTrips) {
 }
 
 TEST(Action, RejectsForeignAndForgedData) {
-  const char* bad[] = {"",           "some_data",      "mc1",           "mc1|x",
-                       "mc1|e|",     "mc1|e|Bad_Id",   "mc1|n|c|-1",    "mc1|n|c|1x",
-                       "mc1|a|c|1",  "mc1|a|c|1|2|3",  "mc2|c",         "mc1|c|extra",
+  const char* bad[] = {"",
+                       "some_data",
+                       "mc1",
+                       "mc1|x",
+                       "mc1|e|",
+                       "mc1|e|Bad_Id",
+                       "mc1|n|c|-1",
+                       "mc1|n|c|1x",
+                       "mc1|a|c|1",
+                       "mc1|a|c|1|2|3",
+                       "mc2|c",
+                       "mc1|c|extra",
                        "mc1|n|c|99999"};
   for (const char* data : bad) {
     SCOPED_TRACE(data);

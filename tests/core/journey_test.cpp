@@ -13,8 +13,12 @@ Lesson lesson(std::string title, std::string body) {
 
 Question question(std::string id, std::string prompt, std::vector<std::string> options,
                   int correct) {
-  return Question{std::move(id), parse_markdown(prompt), std::move(options), correct,
-                  parse_markdown("Because " + std::to_string(correct) + "."), 0};
+  return Question{std::move(id),
+                  parse_markdown(prompt),
+                  std::move(options),
+                  correct,
+                  parse_markdown("Because " + std::to_string(correct) + "."),
+                  0};
 }
 
 Catalog test_catalog() {
@@ -73,7 +77,9 @@ class Learner {
     e.text = std::move(text);
     return apply(e);
   }
-  Decision press(const Action& a, std::string origin = "m1") { return press_data(encode(a), origin); }
+  Decision press(const Action& a, std::string origin = "m1") {
+    return press_data(encode(a), origin);
+  }
   Decision press_data(std::string data, std::string origin = "m1") {
     Inbound e = base_;
     e.kind = Inbound::Kind::press;
@@ -202,8 +208,10 @@ TEST(Journey, StalePressesOnlyAcknowledge) {
       {"question already answered", answer("alpha", 2, 1), "You already answered this question."},
       {"answer on a lesson step", answer("alpha", 0, 0), "You already answered this question."},
       {"course not enrolled", answer("gamma", 0, 0), "This button is no longer active."},
-      {"unknown course", Action{Action::Kind::next, "zeta", 0, 0}, "This button is no longer active."},
-      {"step out of range", Action{Action::Kind::next, "alpha", 40, 0}, "This button is no longer active."},
+      {"unknown course", Action{Action::Kind::next, "zeta", 0, 0},
+       "This button is no longer active."},
+      {"step out of range", Action{Action::Kind::next, "alpha", 40, 0},
+       "This button is no longer active."},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
@@ -267,11 +275,23 @@ TEST(Journey, CompletionScoresAgainstThePassMark) {
     std::vector<std::string> buttons;
   };
   const Case cases[] = {
-      {"both right", 1, 0, Enrollment::Status::passed, "Score: 2/2 (100%)",
+      {"both right",
+       1,
+       0,
+       Enrollment::Status::passed,
+       "Score: 2/2 (100%)",
        {"Start Beta", "All courses"}},
-      {"half right meets 50%", 2, 0, Enrollment::Status::passed, "Score: 1/2 (50%)",
+      {"half right meets 50%",
+       2,
+       0,
+       Enrollment::Status::passed,
+       "Score: 1/2 (50%)",
        {"Start Beta", "All courses"}},
-      {"none right", 0, 1, Enrollment::Status::failed, "Score: 0/2 (0%)",
+      {"none right",
+       0,
+       1,
+       Enrollment::Status::failed,
+       "Score: 0/2 (0%)",
        {"Try again", "All courses"}},
   };
   for (const Case& c : cases) {

@@ -51,7 +51,7 @@ TEST(Json, LearnerIgnoresUnknownAndDefaultsMissingFields) {
 
 TEST(Json, RejectsWhatIsNotALearner) {
   EXPECT_FALSE(learner_from_json(nlohmann::json::array()).has_value());
-  EXPECT_FALSE(learner_from_json({{"id", "x"}}).has_value());              // no schema
+  EXPECT_FALSE(learner_from_json({{"id", "x"}}).has_value());               // no schema
   EXPECT_FALSE(learner_from_json({{"schema", 1}, {"id", 5}}).has_value());  // wrong type
   EXPECT_FALSE(learner_from_json({{"schema", 1}, {"id", "x"}, {"enrollments", {{{"course", 1}}}}})
                    .has_value());

@@ -38,14 +38,20 @@ TEST(Markup, InlineStyles) {
       {"italic star", "*it*", {{S::italic, "it", {}}}},
       {"italic underscore", "_it_ x", {{S::italic, "it", {}}, {S::plain, " x", {}}}},
       {"code keeps markers", "`a*b_c`", {{S::code, "a*b_c", {}}}},
-      {"link", "see [docs](https://x.org/a_b)", {{S::plain, "see ", {}}, {S::link, "docs", "https://x.org/a_b"}}},
+      {"link",
+       "see [docs](https://x.org/a_b)",
+       {{S::plain, "see ", {}}, {S::link, "docs", "https://x.org/a_b"}}},
       {"lone star is literal", "2 * 3 = 6", {{S::plain, "2 * 3 = 6", {}}}},
       {"spaced stars are literal", "2 * 3 * 4", {{S::plain, "2 * 3 * 4", {}}}},
-      {"snake_case is literal", "use snake_case_names here", {{S::plain, "use snake_case_names here", {}}}},
+      {"snake_case is literal",
+       "use snake_case_names here",
+       {{S::plain, "use snake_case_names here", {}}}},
       {"angle and amp are literal", "a < b && c > d", {{S::plain, "a < b && c > d", {}}}},
       {"escaped star", "\\*not italic\\*", {{S::plain, "*not italic*", {}}}},
       {"unclosed bold", "**open", {{S::plain, "**open", {}}}},
-      {"javascript link is text", "[x](javascript:alert(1))", {{S::plain, "[x](javascript:alert(1))", {}}}},
+      {"javascript link is text",
+       "[x](javascript:alert(1))",
+       {{S::plain, "[x](javascript:alert(1))", {}}}},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);

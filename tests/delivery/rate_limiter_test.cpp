@@ -48,7 +48,7 @@ TEST(RateLimiter, ChatsAreLimitedSeparatelyAndGroupsMoreStrictly) {
   EXPECT_EQ(l.reserve_chat("telegram:1", "200", t0), 0ns);  // another chat is independent
   EXPECT_EQ(l.reserve_chat("telegram:1", "-300", t0), 0ns);
   EXPECT_EQ(l.reserve_chat("telegram:1", "-300", t0), 3s);  // 20/min in a group
-  EXPECT_EQ(l.reserve_chat("slack:T1", "C1", t0), 0ns);      // no limits configured: free
+  EXPECT_EQ(l.reserve_chat("slack:T1", "C1", t0), 0ns);     // no limits configured: free
   EXPECT_EQ(l.reserve_chat("slack:T1", "C1", t0), 0ns);
 }
 

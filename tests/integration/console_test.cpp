@@ -22,13 +22,13 @@ class ConsoleChat : public ::testing::Test {
       std::ofstream f(in);
       f << input;
     }
-    auto p = Process::spawn(ProcessOptions({"/bin/sh", "-c",
-                                            "exec \"$0\" chat --name tester < \"$1\"",
-                                            MC_BINARY_DIR "/microcourse", in})
-                                .env("REDIS_URL", redis_.url())
-                                .env("CONTENT_DIR", MC_SOURCE_DIR "/content")
-                                .env("LOG_LEVEL", "warn")
-                                .output(out));
+    auto p =
+        Process::spawn(ProcessOptions({"/bin/sh", "-c", "exec \"$0\" chat --name tester < \"$1\"",
+                                       MC_BINARY_DIR "/microcourse", in})
+                           .env("REDIS_URL", redis_.url())
+                           .env("CONTENT_DIR", MC_SOURCE_DIR "/content")
+                           .env("LOG_LEVEL", "warn")
+                           .output(out));
     auto status = p.wait(std::chrono::seconds(60));
     EXPECT_TRUE(status.has_value()) << "chat did not finish:\n" << read_file(out);
     if (!status) p.kill();

@@ -38,20 +38,19 @@ class TelegramJourney : public ::testing::Test {
     options.chat_burst = 100;
     fake_ = std::make_unique<FakeTelegram>(options);
     dir_ = make_temp_dir("mc-telegram-it");
-    bot_ = std::make_unique<BotProcess>(
-        MC_BINARY_DIR "/microcourse",
-        std::vector<std::pair<std::string, std::string>>{
-            {"REDIS_URL", redis_.url()},
-            {"CONTENT_DIR", MC_SOURCE_DIR "/content"},
-            {"TELEGRAM_BOT_TOKEN", fake_->options().token},
-            {"TELEGRAM_WEBHOOK_SECRET", kSecret},
-            {"TELEGRAM_API_URL", fake_->url()},
-            {"TELEGRAM_CHAT_MAX_PER_SECOND", "50"},
-            {"TELEGRAM_CHAT_BURST", "20"},
-            {"LOG_LEVEL", "debug"},
-            {"INSTANCE_ID", "it-1"},
-            {"BIND", "127.0.0.1"}},
-        dir_ + "/bot.log");
+    bot_ = std::make_unique<BotProcess>(MC_BINARY_DIR "/microcourse",
+                                        std::vector<std::pair<std::string, std::string>>{
+                                            {"REDIS_URL", redis_.url()},
+                                            {"CONTENT_DIR", MC_SOURCE_DIR "/content"},
+                                            {"TELEGRAM_BOT_TOKEN", fake_->options().token},
+                                            {"TELEGRAM_WEBHOOK_SECRET", kSecret},
+                                            {"TELEGRAM_API_URL", fake_->url()},
+                                            {"TELEGRAM_CHAT_MAX_PER_SECOND", "50"},
+                                            {"TELEGRAM_CHAT_BURST", "20"},
+                                            {"LOG_LEVEL", "debug"},
+                                            {"INSTANCE_ID", "it-1"},
+                                            {"BIND", "127.0.0.1"}},
+                                        dir_ + "/bot.log");
     bot_->start();
     auto loaded = content::load_directory(MC_SOURCE_DIR "/content");
     ASSERT_TRUE(loaded.ok());
@@ -78,9 +77,10 @@ class TelegramJourney : public ::testing::Test {
               {"text", text}};
     if (text.starts_with("/")) {
       m["entities"] = json::array(
-          {{{"type", "bot_command"}, {"offset", 0},
+          {{{"type", "bot_command"},
+            {"offset", 0},
             {"length", static_cast<int>(text.find(' ') == std::string::npos ? text.size()
-                                                                               : text.find(' '))}}});
+                                                                            : text.find(' '))}}});
     }
     return {{"update_id", ++update_id_}, {"message", m}};
   }
@@ -249,9 +249,9 @@ TEST_F(TelegramJourney, ForgedOrMalformedUpdatesAreRefusedAndChangeNothing) {
     auto r = http_call(bhttp::verb::post, bot_->url() + "/telegram/webhook", c.body, headers);
     EXPECT_EQ(r.status, c.status) << r.body;
   }
-  auto big = http_call(bhttp::verb::post, bot_->url() + "/telegram/webhook",
-                       std::string(2 * 1024 * 1024, ' '),
-                       {{"X-Telegram-Bot-Api-Secret-Token", kSecret}});
+  auto big =
+      http_call(bhttp::verb::post, bot_->url() + "/telegram/webhook",
+                std::string(2 * 1024 * 1024, ' '), {{"X-Telegram-Bot-Api-Secret-Token", kSecret}});
   EXPECT_EQ(big.status, 413u);
   // Nothing was processed: a valid update sent afterwards gets the only reply (a chat's
   // messages leave in commit order, so anything committed before would have come first).
@@ -275,7 +275,8 @@ TEST_F(TelegramJourney, EveryFixtureGetsTheStatusItsManifestNames) {
   for (const auto& f : manifest["fixtures"]) {
     if (f["platform"] != "telegram") continue;
     SCOPED_TRACE(f["id"].get<std::string>());
-    std::ifstream body_in(std::string(MC_SOURCE_DIR "/tests/fixtures/") + f["file"].get<std::string>());
+    std::ifstream body_in(std::string(MC_SOURCE_DIR "/tests/fixtures/") +
+                          f["file"].get<std::string>());
     ASSERT_TRUE(body_in);
     std::string body((std::istreambuf_iterator<char>(body_in)), {});
     auto r = http_call(bhttp::verb::post, bot_->url() + f["endpoint"].get<std::string>(), body,
@@ -323,7 +324,8 @@ TEST_F(TelegramJourney, MetricsCountUpdatesAndSends) {
   const std::string& m = metrics.body;
   EXPECT_NE(m.find("microcourse_http_requests_total{"), std::string::npos) << m;
   EXPECT_NE(m.find("microcourse_http_request_duration_seconds_bucket{"), std::string::npos);
-  EXPECT_NE(m.find("microcourse_updates_total{platform=\"telegram\",kind=\"command\",outcome=\"applied\"} 1"),
+  EXPECT_NE(m.find("microcourse_updates_total{platform=\"telegram\",kind=\"command\",outcome="
+                   "\"applied\"} 1"),
             std::string::npos)
       << m;
   EXPECT_NE(m.find("outcome=\"unauthorized\""), std::string::npos);
@@ -383,7 +385,8 @@ TEST(TelegramStartup, RefusesToStartOnInvalidConfigurationOrContent) {
   };
   const Case cases[] = {
       {"token without secret",
-       {{"TELEGRAM_BOT_TOKEN", FakeTelegramOptions().token}, {"CONTENT_DIR", MC_SOURCE_DIR "/content"}},
+       {{"TELEGRAM_BOT_TOKEN", FakeTelegramOptions().token},
+        {"CONTENT_DIR", MC_SOURCE_DIR "/content"}},
        "TELEGRAM_WEBHOOK_SECRET: is required"},
       {"bad port", {{"PORT", "99999"}, {"CONTENT_DIR", MC_SOURCE_DIR "/content"}}, "PORT: "},
       {"invalid course", {{"CONTENT_DIR", dir}}, "broken.md:"},

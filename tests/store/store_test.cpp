@@ -1,3 +1,5 @@
+#include "bot/store/store.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,7 +15,6 @@
 
 #include "bot/core/json.hpp"
 #include "bot/metrics/metrics.hpp"
-#include "bot/store/store.hpp"
 #include "tests/store/async_test.hpp"
 #include "tests/support/redis_server.hpp"
 
@@ -98,8 +99,8 @@ class StoreTest : public test::AsyncTest {
   }
 
   std::unique_ptr<RedisClient> connect(const test::RedisServer* server = nullptr) {
-    auto c = std::make_unique<RedisClient>(ioc_.get_executor(),
-                                           config_for(server ? *server : *server_));
+    auto c =
+        std::make_unique<RedisClient>(ioc_.get_executor(), config_for(server ? *server : *server_));
     c->start();
     drive([&] { return c->connected(); });
     return c;
@@ -208,8 +209,7 @@ TEST_F(StoreTest, DuplicateEventWritesNothing) {
   EXPECT_EQ(commit(commit_of(id, 0, 1, {message(id, "hello", "ev#0")}, "slack:Ev1")),
             CommitStatus::committed);
   // The platform retries the same event (even with a fresh version): nothing changes.
-  EXPECT_EQ(commit(commit_of(id, 1, 2, {message(id, "hello again", "ev#0")}, "slack:Ev1",
-                             kT0)),
+  EXPECT_EQ(commit(commit_of(id, 1, 2, {message(id, "hello again", "ev#0")}, "slack:Ev1", kT0)),
             CommitStatus::duplicate);
 
   auto loaded = run(store_->load(id));
@@ -444,8 +444,7 @@ TEST_F(StoreTest, AnotherConsumerReclaimsEntriesReadButNotAcked) {
   ASSERT_TRUE(run(store_->ensure_groups()));
   for (int i = 0; i < 3; ++i) {
     const std::string id = "telegram:1:" + std::to_string(100 + i);
-    ASSERT_EQ(commit(commit_of(id, 0, 1, {message(id, "m", id + "#0")})),
-              CommitStatus::committed);
+    ASSERT_EQ(commit(commit_of(id, 0, 1, {message(id, "m", id + "#0")})), CommitStatus::committed);
   }
   auto taken = read("crashed-a");  // A reads and then "crashes" without acking
   ASSERT_EQ(taken.size(), 3u);
@@ -470,8 +469,8 @@ TEST_F(StoreTest, AnotherConsumerReclaimsEntriesReadButNotAcked) {
   for (const auto& n : names(*rest)) reclaimed.insert(n);
   EXPECT_EQ(reclaimed, names(taken));
   for (const auto& e : *rest) EXPECT_EQ(e.message.key.substr(0, 11), "telegram:1:");
-  auto pending = raw({"XPENDING", outbox_key("mc", rest->front().partition, "console"), "senders", "-", "+",
-                      "10", "crashed-a"});
+  auto pending = raw({"XPENDING", outbox_key("mc", rest->front().partition, "console"), "senders",
+                      "-", "+", "10", "crashed-a"});
   EXPECT_TRUE(pending.elements.empty());  // A owns nothing any more
 
   for (const auto& e : *limited) ASSERT_TRUE(run(store_->ack(e)));
@@ -488,10 +487,9 @@ TEST_F(StoreTest, BlockingReadOnItsOwnConnectionDoesNotDelayCommits) {
   const std::string id = "console:waiting";
 
   std::optional<result<std::vector<OutboxEntry>>> got;
-  boost::asio::co_spawn(ioc_, store.read_outbox("a", 10, 10s),
-                        [&](std::exception_ptr, result<std::vector<OutboxEntry>> r) {
-                          got = std::move(r);
-                        });
+  boost::asio::co_spawn(
+      ioc_, store.read_outbox("a", 10, 10s),
+      [&](std::exception_ptr, result<std::vector<OutboxEntry>> r) { got = std::move(r); });
   poll();  // the XREADGROUP ... BLOCK is on its way on the reader connection
   // If the blocking read shared the connection, this commit would queue behind it and the read
   // would come back empty after 10 s.
@@ -508,10 +506,9 @@ TEST_F(StoreTest, ReadWithoutReaderPollsUntilAnEntryArrives) {
   ASSERT_TRUE(run(store_->ensure_groups()));
   const std::string id = "console:poller";
   std::optional<result<std::vector<OutboxEntry>>> got;
-  boost::asio::co_spawn(ioc_, store_->read_outbox("a", 10, 10s),
-                        [&](std::exception_ptr, result<std::vector<OutboxEntry>> r) {
-                          got = std::move(r);
-                        });
+  boost::asio::co_spawn(
+      ioc_, store_->read_outbox("a", 10, 10s),
+      [&](std::exception_ptr, result<std::vector<OutboxEntry>> r) { got = std::move(r); });
   poll();
   EXPECT_FALSE(got.has_value());
   ASSERT_EQ(commit(commit_of(id, 0, 1, {message(id, "polled", "p#0")})), CommitStatus::committed);

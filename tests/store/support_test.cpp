@@ -1,11 +1,11 @@
 // The test support itself: child processes and the redis-server fixture that every Redis test
 // (here and in tests/integration) relies on.
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -22,11 +22,11 @@ using namespace std::chrono_literals;
 
 TEST(Process, RunsWithExtraEnvironmentAndCapturesOutputAndExitCode) {
   const std::string dir = make_temp_dir("mc-process");
-  auto p = Process::spawn(
-      ProcessOptions({"sh", "-c", "echo \"$MC_GREETING\"; echo oops >&2; exit 3"})
-          .env("MC_GREETING", "hello from the child")
-          .output(dir + "/out.log")
-          .errors(dir + "/err.log"));
+  auto p =
+      Process::spawn(ProcessOptions({"sh", "-c", "echo \"$MC_GREETING\"; echo oops >&2; exit 3"})
+                         .env("MC_GREETING", "hello from the child")
+                         .output(dir + "/out.log")
+                         .errors(dir + "/err.log"));
   auto status = p.wait(30s);
   ASSERT_TRUE(status);
   EXPECT_TRUE(status->exited);
@@ -98,8 +98,7 @@ TEST(RedisServerFixture, StartsOnALoopbackPortAndCleansUp) {
     dir = redis.dir();
     EXPECT_TRUE(redis.running());
     EXPECT_GT(redis.port(), 0);
-    EXPECT_EQ(redis.url(2),
-              "redis://:p%20w@127.0.0.1:" + std::to_string(redis.port()) + "/2");
+    EXPECT_EQ(redis.url(2), "redis://:p%20w@127.0.0.1:" + std::to_string(redis.port()) + "/2");
     EXPECT_TRUE(std::filesystem::is_directory(dir));
     EXPECT_NE(redis.log().find("Ready to accept connections"), std::string::npos);
 

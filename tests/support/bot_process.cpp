@@ -33,8 +33,8 @@ void BotProcess::start() {
     if (!process_.running()) {
       throw std::runtime_error("microcourse serve exited at start-up:\n" + log());
     }
-    auto health = http_call(boost::beast::http::verb::get, url() + "/healthz", {}, {},
-                            "text/plain", std::chrono::milliseconds(500));
+    auto health = http_call(boost::beast::http::verb::get, url() + "/healthz", {}, {}, "text/plain",
+                            std::chrono::milliseconds(500));
     if (health.ok && health.status == 200) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

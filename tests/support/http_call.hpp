@@ -12,15 +12,14 @@
 namespace mc::test {
 
 struct HttpResult {
-  bool ok = false;      ///< a response arrived
-  std::string error;    ///< why not
+  bool ok = false;    ///< a response arrived
+  std::string error;  ///< why not
   unsigned status = 0;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-HttpResult http_call(boost::beast::http::verb method, const std::string& url,
-                     std::string body = {},
+HttpResult http_call(boost::beast::http::verb method, const std::string& url, std::string body = {},
                      std::vector<std::pair<std::string, std::string>> headers = {},
                      std::string content_type = "application/json",
                      std::chrono::milliseconds timeout = std::chrono::seconds(10));

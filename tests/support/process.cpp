@@ -133,8 +133,8 @@ Process Process::spawn(const ProcessOptions& options) {
   p.pid_ = pid;
   if (n > 0) {
     p.wait(std::chrono::seconds(5));
-    static const char* const kSteps[] = {"", "open stdout file", "open stderr file",
-                                         "redirect output", "chdir", "exec"};
+    static const char* const kSteps[] = {
+        "", "open stdout file", "open stderr file", "redirect output", "chdir", "exec"};
     int step = report[0] >= 1 && report[0] <= 5 ? report[0] : 5;
     throw std::runtime_error("spawn " + program + ": " + kSteps[step] + ": " +
                              errno_text(report[1]));

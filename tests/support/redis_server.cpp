@@ -111,14 +111,22 @@ RedisServer::~RedisServer() {
 
 void RedisServer::launch() {
   std::vector<std::string> argv = {executable_,
-                                   "--port", std::to_string(port_),
-                                   "--bind", host_,
-                                   "--save", "",
-                                   "--appendonly", options_.appendonly ? "yes" : "no",
-                                   "--appendfsync", "always",
-                                   "--dir", dir_,
-                                   "--daemonize", "no",
-                                   "--logfile", ""};
+                                   "--port",
+                                   std::to_string(port_),
+                                   "--bind",
+                                   host_,
+                                   "--save",
+                                   "",
+                                   "--appendonly",
+                                   options_.appendonly ? "yes" : "no",
+                                   "--appendfsync",
+                                   "always",
+                                   "--dir",
+                                   dir_,
+                                   "--daemonize",
+                                   "no",
+                                   "--logfile",
+                                   ""};
   if (!options_.password.empty()) {
     argv.push_back("--requirepass");
     argv.push_back(options_.password);
@@ -136,20 +144,17 @@ void RedisServer::wait_ready() {
     if (!process_.running()) {
       auto s = process_.status().value_or(ExitStatus{});
       std::string why = log();
-      throw std::runtime_error("redis-server on port " + std::to_string(port_) + " exited (" +
-                               (s.exited ? "code " + std::to_string(s.code)
-                                         : "signal " + std::to_string(s.signal)) +
-                               (why.find("Address already in use") != std::string::npos
-                                    ? ", address in use"
-                                    : "") +
-                               "); its log:\n" + why);
+      throw std::runtime_error(
+          "redis-server on port " + std::to_string(port_) + " exited (" +
+          (s.exited ? "code " + std::to_string(s.code) : "signal " + std::to_string(s.signal)) +
+          (why.find("Address already in use") != std::string::npos ? ", address in use" : "") +
+          "); its log:\n" + why);
     }
     if (probe(host_, port_, options_.password)) return;
     if (std::chrono::steady_clock::now() >= deadline) {
-      throw std::runtime_error("redis-server on port " + std::to_string(port_) +
-                               " did not answer PING within " +
-                               std::to_string(options_.start_timeout.count()) +
-                               " ms; its log:\n" + log());
+      throw std::runtime_error(
+          "redis-server on port " + std::to_string(port_) + " did not answer PING within " +
+          std::to_string(options_.start_timeout.count()) + " ms; its log:\n" + log());
     }
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::milliseconds(50));

@@ -132,7 +132,8 @@ core::SendOutcome outcome_of(std::string_view method, unsigned http_status, std:
   if (!is_answer) {
     // Not Slack talking (a proxy, a captive portal): a 4xx is our fault, anything else may pass.
     return outcome(http_status >= 400 ? Status::permanent : Status::transient,
-                   "unreadable answer, " + reason);
+                   std::string(method) + ": unreadable answer (HTTP " +
+                       std::to_string(http_status) + ")");
   }
   if (one_of(kUnreachable, error)) return outcome(Status::unreachable, std::move(reason));
   return outcome(Status::permanent, std::move(reason));
@@ -144,7 +145,7 @@ Client::Client(http::Client& http, const TokenSource& tokens, ClientConfig confi
 }
 
 boost::asio::awaitable<boost::system::result<Client::Answer>> Client::exchange(
-    std::string_view team, std::string_view method, http::ClientRequest request) {
+    std::string team, std::string method, http::ClientRequest request) {
   auto token = tokens_.token_for(team);
   if (!token) {
     spdlog::error("slack {}: no bot token for workspace {}", method, team);
@@ -162,8 +163,7 @@ boost::asio::awaitable<boost::system::result<Client::Answer>> Client::exchange(
   co_return Answer{response->status, std::move(response->body), response->header("Retry-After")};
 }
 
-boost::asio::awaitable<core::SendOutcome> Client::call(std::string_view team,
-                                                       const ApiCall& api_call) {
+boost::asio::awaitable<core::SendOutcome> Client::call(std::string team, ApiCall api_call) {
   http::ClientRequest request;
   request.method = boost::beast::http::verb::post;
   request.url = config_.api_url + "/" + api_call.method;
@@ -191,8 +191,7 @@ boost::asio::awaitable<core::SendOutcome> Client::call(std::string_view team,
   co_return out;
 }
 
-boost::asio::awaitable<core::SendOutcome> Client::send(const core::Outbound& message,
-                                                       int skip_parts) {
+boost::asio::awaitable<core::SendOutcome> Client::send(core::Outbound message, int skip_parts) {
   const std::string team = team_of_route(message.to.route);
   const std::vector<ApiCall> calls = render(message);
   const int total = static_cast<int>(calls.size());
@@ -208,8 +207,8 @@ boost::asio::awaitable<core::SendOutcome> Client::send(const core::Outbound& mes
   co_return done;
 }
 
-boost::asio::awaitable<boost::system::result<UserInfo>> Client::user_info(std::string_view team,
-                                                                         std::string_view user) {
+boost::asio::awaitable<boost::system::result<UserInfo>> Client::user_info(std::string team,
+                                                                         std::string user) {
   http::ClientRequest request;
   request.method = boost::beast::http::verb::get;
   request.url = config_.api_url + "/users.info?user=" + percent_encode(user);
@@ -244,7 +243,7 @@ boost::asio::awaitable<boost::system::result<UserInfo>> Client::user_info(std::s
   co_return info;
 }
 
-boost::asio::awaitable<boost::system::result<AuthInfo>> Client::auth_test(std::string_view team) {
+boost::asio::awaitable<boost::system::result<AuthInfo>> Client::auth_test(std::string team) {
   http::ClientRequest request;
   request.method = boost::beast::http::verb::post;
   request.url = config_.api_url + "/auth.test";
@@ -269,8 +268,7 @@ boost::asio::awaitable<boost::system::result<AuthInfo>> Client::auth_test(std::s
   co_return info;
 }
 
-boost::asio::awaitable<bool> Client::respond(const std::string& response_url,
-                                             const json& message) {
+boost::asio::awaitable<bool> Client::respond(std::string response_url, json message) {
   http::ClientRequest request;
   request.method = boost::beast::http::verb::post;
   request.url = response_url;

@@ -81,6 +81,8 @@ std::string error_of(std::string_view body);
 core::SendOutcome outcome_of(std::string_view method, unsigned http_status, std::string_view body,
                              std::string_view retry_after_header = {});
 
+/// Coroutine parameters are taken by value: a caller's temporaries may be gone by the time the
+/// coroutine runs.
 class Client {
  public:
   /// `tokens` must outlive the client.
@@ -88,25 +90,24 @@ class Client {
 
   /// One write method (JSON body) for workspace `team`. Failures are logged with Slack's error
   /// and counted in microcourse_slack_api_errors_total{method,error}; the token never is.
-  boost::asio::awaitable<core::SendOutcome> call(std::string_view team, const ApiCall& call);
+  boost::asio::awaitable<core::SendOutcome> call(std::string team, ApiCall call);
 
   /// Renders and sends a message to its route's workspace, skipping `skip_parts` calls already
   /// accepted. On failure parts_done counts the calls accepted so far (including the skipped
   /// ones): pass it back as skip_parts to resume. On success parts_done is the number of calls.
-  boost::asio::awaitable<core::SendOutcome> send(const core::Outbound& message, int skip_parts);
+  boost::asio::awaitable<core::SendOutcome> send(core::Outbound message, int skip_parts);
 
   /// users.info. Errors: the transport's error, permission_denied when there is no token or
   /// Slack refuses it, no_such_file_or_directory for an unknown user, bad_message otherwise.
-  boost::asio::awaitable<boost::system::result<UserInfo>> user_info(std::string_view team,
-                                                                   std::string_view user);
+  boost::asio::awaitable<boost::system::result<UserInfo>> user_info(std::string team,
+                                                                   std::string user);
 
   /// auth.test: who the token is. Errors as for user_info.
-  boost::asio::awaitable<boost::system::result<AuthInfo>> auth_test(std::string_view team);
+  boost::asio::awaitable<boost::system::result<AuthInfo>> auth_test(std::string team);
 
   /// POSTs `message` ({"response_type":"ephemeral","text":...}) to a slash command's or an
   /// interaction's response_url (no token: the URL is the credential). True when accepted.
-  boost::asio::awaitable<bool> respond(const std::string& response_url,
-                                       const nlohmann::json& message);
+  boost::asio::awaitable<bool> respond(std::string response_url, nlohmann::json message);
 
  private:
   struct Answer {
@@ -115,8 +116,8 @@ class Client {
     std::string retry_after;
   };
   /// The raw exchange; an error when there is no token or no answer (already logged/counted).
-  boost::asio::awaitable<boost::system::result<Answer>> exchange(std::string_view team,
-                                                                std::string_view method,
+  boost::asio::awaitable<boost::system::result<Answer>> exchange(std::string team,
+                                                                std::string method,
                                                                 http::ClientRequest request);
 
   http::Client& http_;

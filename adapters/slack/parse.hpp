@@ -3,6 +3,7 @@
 // Slack requests -> core::Inbound: Events API bodies (JSON), slash commands (form) and
 // interactivity payloads (form field `payload` holding JSON). Models only the fields used.
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,13 @@
 #include "bot/core/inbound.hpp"
 
 namespace mc::slack {
+
+/// The request URLs' paths (the manifest names the same ones under https://YOUR-HOST).
+inline constexpr std::string_view kEventsPath = "/slack/events";
+inline constexpr std::string_view kCommandsPath = "/slack/commands";
+inline constexpr std::string_view kInteractivityPath = "/slack/interactivity";
+/// The bot events parse_event acts on: the manifest subscribes to exactly these.
+inline constexpr std::array<std::string_view, 2> kBotEvents = {"app_home_opened", "message.im"};
 
 /// What the app knows about itself; parse ignores messages its own bot user wrote.
 struct Identity {

@@ -162,7 +162,7 @@ void append_run(std::string& out, const Span& run, std::string_view text, bool b
     case Span::Style::link:
       if (!allowed_href(run.href)) {
         out += escape_mrkdwn(text);  // javascript: and friends: the text survives, the link not
-      } else if (is_blank(text)) {
+      } else if (text == run.href) {
         out += "<" + escape_url(run.href) + ">";
       } else {
         // Slack splits at the first '|': the URL has none left, so the text may contain one.
@@ -189,6 +189,12 @@ Runs runs_of(const Block& block) {
     r.runs.push_back(core::plain(std::to_string(block.number) + ". "));
   }
   for (const Span& span : block.spans) {
+    if (span.style == Span::Style::link && is_blank(span.text) && !span.href.empty()) {
+      Span shown = span;  // a link without text shows its address
+      shown.text = span.href;
+      r.runs.push_back(std::move(shown));
+      continue;
+    }
     if (span.text.empty()) continue;
     r.runs.push_back(block.kind == Block::Kind::code ? core::plain(span.text) : span);
   }

@@ -68,7 +68,8 @@ class FakeSlack {
   std::vector<SlackCall> calls() const;
   /// Calls of one method that Slack accepted ("ok": true).
   std::vector<SlackCall> accepted(const std::string& method) const;
-  /// Waits until `done(calls())` holds; false on timeout.
+  /// Waits until `done(calls())` holds; false on timeout. `done` runs under the fake's lock: it
+  /// must not call the fake's other accessors.
   bool wait_for(const std::function<bool(const std::vector<SlackCall>&)>& done,
                 std::chrono::milliseconds timeout) const;
   void clear();

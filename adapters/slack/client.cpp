@@ -18,12 +18,11 @@ using Status = core::SendOutcome::Status;
 namespace errc = boost::system::errc;
 
 constexpr std::array kUnreachable = {
-    "channel_not_found", "user_not_found",        "user_disabled", "is_archived",
+    "channel_not_found", "user_not_found",        "user_disabled",  "is_archived",
     "cannot_dm_bot",     "messages_tab_disabled", "not_in_channel",
 };
 constexpr std::array kTransient = {
-    "internal_error",  "fatal_error",       "service_unavailable",
-    "request_timeout", "team_added_to_org",
+    "internal_error", "fatal_error", "service_unavailable", "request_timeout", "team_added_to_org",
 };
 constexpr std::array kRateLimited = {"ratelimited", "rate_limited"};
 
@@ -116,8 +115,8 @@ core::SendOutcome outcome_of(std::string_view method, unsigned http_status, std:
   if (is_ok(answer)) return core::SendOutcome::ok();
   const bool is_answer = answer.is_object() && answer.contains("ok");
   const std::string error = string_member(answer, "error");
-  std::string reason = std::string(method) + ": " +
-                       (error.empty() ? "HTTP " + std::to_string(http_status) : error);
+  std::string reason =
+      std::string(method) + ": " + (error.empty() ? "HTTP " + std::to_string(http_status) : error);
 
   if (http_status == 429 || one_of(kRateLimited, error)) {
     std::int64_t seconds = header_seconds(retry_after_header);
@@ -131,9 +130,9 @@ core::SendOutcome outcome_of(std::string_view method, unsigned http_status, std:
   }
   if (!is_answer) {
     // Not Slack talking (a proxy, a captive portal): a 4xx is our fault, anything else may pass.
-    return outcome(http_status >= 400 ? Status::permanent : Status::transient,
-                   std::string(method) + ": unreadable answer (HTTP " +
-                       std::to_string(http_status) + ")");
+    return outcome(
+        http_status >= 400 ? Status::permanent : Status::transient,
+        std::string(method) + ": unreadable answer (HTTP " + std::to_string(http_status) + ")");
   }
   if (one_of(kUnreachable, error)) return outcome(Status::unreachable, std::move(reason));
   return outcome(Status::permanent, std::move(reason));
@@ -208,7 +207,7 @@ boost::asio::awaitable<core::SendOutcome> Client::send(core::Outbound message, i
 }
 
 boost::asio::awaitable<boost::system::result<UserInfo>> Client::user_info(std::string team,
-                                                                         std::string user) {
+                                                                          std::string user) {
   http::ClientRequest request;
   request.method = boost::beast::http::verb::get;
   request.url = config_.api_url + "/users.info?user=" + percent_encode(user);

@@ -100,7 +100,7 @@ class Client {
   /// users.info. Errors: the transport's error, permission_denied when there is no token or
   /// Slack refuses it, no_such_file_or_directory for an unknown user, bad_message otherwise.
   boost::asio::awaitable<boost::system::result<UserInfo>> user_info(std::string team,
-                                                                   std::string user);
+                                                                    std::string user);
 
   /// auth.test: who the token is. Errors as for user_info.
   boost::asio::awaitable<boost::system::result<AuthInfo>> auth_test(std::string team);
@@ -117,8 +117,8 @@ class Client {
   };
   /// The raw exchange; an error when there is no token or no answer (already logged/counted).
   boost::asio::awaitable<boost::system::result<Answer>> exchange(std::string team,
-                                                                std::string method,
-                                                                http::ClientRequest request);
+                                                                 std::string method,
+                                                                 http::ClientRequest request);
 
   http::Client& http_;
   const TokenSource& tokens_;

@@ -98,13 +98,15 @@ Parsed event_for(const std::string& team, const std::string& user, std::string c
 
 Parsed parse_message(const json& envelope, const json& event, const std::string& team,
                      const std::string& event_id, const Identity& self) {
-  for (const char* key : {"channel_type", "subtype", "user", "text", "channel", "ts",
-                          "thread_ts"}) {
-    if (wrong_type(event, key)) return malformed(std::string("message.") + key + " is not a string");
+  for (const char* key :
+       {"channel_type", "subtype", "user", "text", "channel", "ts", "thread_ts"}) {
+    if (wrong_type(event, key))
+      return malformed(std::string("message.") + key + " is not a string");
   }
   const std::string channel_type = text_of(event, "channel_type").value_or("");
   if (channel_type != "im") {
-    return ignored("message in a " + (channel_type.empty() ? std::string("channel") : channel_type) +
+    return ignored("message in a " +
+                   (channel_type.empty() ? std::string("channel") : channel_type) +
                    ", not in the app's DM");
   }
   if (auto subtype = text_of(event, "subtype")) return ignored("message subtype " + *subtype);
@@ -131,8 +133,7 @@ Parsed parse_message(const json& envelope, const json& event, const std::string&
   return p;
 }
 
-Parsed parse_home_opened(const json& event, const std::string& team,
-                         const std::string& event_id) {
+Parsed parse_home_opened(const json& event, const std::string& team, const std::string& event_id) {
   for (const char* key : {"user", "channel", "tab"}) {
     if (wrong_type(event, key)) {
       return malformed(std::string("app_home_opened.") + key + " is not a string");
@@ -320,7 +321,9 @@ std::optional<std::string> percent_decode(std::string_view s) {
 
 }  // namespace
 
-std::string route_of(std::string_view team) { return std::string(kRoutePrefix) + std::string(team); }
+std::string route_of(std::string_view team) {
+  return std::string(kRoutePrefix) + std::string(team);
+}
 
 std::string learner_of(std::string_view team, std::string_view user) {
   return route_of(team) + ":" + std::string(user);
@@ -350,8 +353,8 @@ std::optional<Form> parse_form(std::string_view body) {
     if (pair.empty()) continue;
     const auto eq = pair.find('=');
     auto key = percent_decode(pair.substr(0, eq));
-    auto value = percent_decode(eq == std::string_view::npos ? std::string_view{}
-                                                             : pair.substr(eq + 1));
+    auto value =
+        percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
     if (!key || !value) return std::nullopt;
     form.emplace_back(std::move(*key), std::move(*value));
   }

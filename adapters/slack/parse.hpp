@@ -37,8 +37,8 @@ struct Parsed {
   core::Inbound event;
   std::string reason;
   std::string challenge;
-  std::string team;  ///< the learner's workspace (route, token lookup, users.info)
-  std::string user;  ///< the learner's Slack user id
+  std::string team;          ///< the learner's workspace (route, token lookup, users.info)
+  std::string user;          ///< the learner's Slack user id
   std::string response_url;  ///< commands and interactivity: where delayed answers may go
   bool outside_dm = false;   ///< a slash command typed somewhere other than a direct message
 };

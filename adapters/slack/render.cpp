@@ -222,8 +222,8 @@ std::string visible_range(const Runs& runs, std::size_t from, std::size_t to) {
     const std::size_t hi = std::min(to, at + n);
     if (lo < hi) {
       const auto offsets = code_point_offsets(runs.runs[i].text);
-      out += std::string_view(runs.runs[i].text).substr(offsets[lo - at],
-                                                        offsets[hi - at] - offsets[lo - at]);
+      out += std::string_view(runs.runs[i].text)
+                 .substr(offsets[lo - at], offsets[hi - at] - offsets[lo - at]);
     }
     at += n;
   }
@@ -245,8 +245,8 @@ std::string render_range(const Block& block, const Runs& runs, std::size_t from,
     if (lo < hi) {
       const Span& run = runs.runs[i];
       const auto offsets = code_point_offsets(run.text);
-      std::string_view text = std::string_view(run.text).substr(
-          offsets[lo - at], offsets[hi - at] - offsets[lo - at]);
+      std::string_view text =
+          std::string_view(run.text).substr(offsets[lo - at], offsets[hi - at] - offsets[lo - at]);
       append_run(body, run, text, bold_all);
     }
     at += n;
@@ -431,8 +431,8 @@ class Builder {
 
  private:
   void append_pieces(const Block& block, const Runs& runs, bool bold_all) {
-    const bool list_continues = previous_ != nullptr && is_list(block.kind) &&
-                                previous_->kind == block.kind;
+    const bool list_continues =
+        previous_ != nullptr && is_list(block.kind) && previous_->kind == block.kind;
     const std::string separator = list_continues ? "\n" : "\n\n";
     previous_ = &block;
     bool first = true;
@@ -503,15 +503,16 @@ Part make_part(const Built& built, std::size_t from, std::size_t to, bool with_a
   if (with_actions) {
     for (const json& a : built.actions) part.blocks.push_back(a);
   }
-  part.text = fallback_of(built.plains, from, to, with_actions ? built.labels
-                                                                : std::vector<std::string>{});
+  part.text =
+      fallback_of(built.plains, from, to, with_actions ? built.labels : std::vector<std::string>{});
   return part;
 }
 
 bool is_message_ts(std::string_view ts) {
   const auto dot = ts.find('.');
   if (dot == std::string_view::npos || dot == 0 || dot + 1 == ts.size()) return false;
-  return std::all_of(ts.begin(), ts.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; }) &&
+  return std::all_of(ts.begin(), ts.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || c == '.'; }) &&
          ts.find('.', dot + 1) == std::string_view::npos;
 }
 

@@ -17,14 +17,14 @@ namespace mc::slack {
 
 // Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks). Lengths are counted in
 // UTF-16 code units, as Slack's JavaScript does: never less than the code points.
-inline constexpr std::size_t kMaxSectionChars = 3000;    ///< section text, context element text
-inline constexpr std::size_t kMaxHeaderChars = 150;      ///< header block plain_text
-inline constexpr std::size_t kMaxButtonChars = 75;       ///< button text
+inline constexpr std::size_t kMaxSectionChars = 3000;  ///< section text, context element text
+inline constexpr std::size_t kMaxHeaderChars = 150;    ///< header block plain_text
+inline constexpr std::size_t kMaxButtonChars = 75;     ///< button text
 inline constexpr std::size_t kMaxButtonValueChars = 2000;
-inline constexpr std::size_t kMaxActionElements = 25;    ///< elements of one actions block
-inline constexpr std::size_t kMaxMessageBlocks = 50;     ///< blocks of one message
-inline constexpr std::size_t kMaxHomeBlocks = 100;       ///< blocks of a Home tab view
-inline constexpr std::size_t kMaxFallbackChars = 3000;   ///< the notification `text`
+inline constexpr std::size_t kMaxActionElements = 25;   ///< elements of one actions block
+inline constexpr std::size_t kMaxMessageBlocks = 50;    ///< blocks of one message
+inline constexpr std::size_t kMaxHomeBlocks = 100;      ///< blocks of a Home tab view
+inline constexpr std::size_t kMaxFallbackChars = 3000;  ///< the notification `text`
 
 struct ApiCall {
   std::string method;  ///< "chat.postMessage", "chat.update", "views.publish"

@@ -18,10 +18,9 @@ using Digest = std::array<unsigned char, kDigestBytes>;
 
 bool hmac_sha256(std::string_view key, std::string_view message, Digest& out) {
   unsigned int size = 0;
-  const unsigned char* result =
-      HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(message.data()), message.size(), out.data(),
-           &size);
+  const unsigned char* result = HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+                                     reinterpret_cast<const unsigned char*>(message.data()),
+                                     message.size(), out.data(), &size);
   return result != nullptr && size == out.size();
 }
 

@@ -67,7 +67,8 @@ nlohmann::json ephemeral(std::string text) {
   return {{"response_type", "ephemeral"}, {"replace_original", false}, {"text", std::move(text)}};
 }
 
-const char* const kSavedLater = "✅ Done: that went through after all. The answer is in our direct messages.";
+const char* const kSavedLater =
+    "✅ Done: that went through after all. The answer is in our direct messages.";
 const char* const kRetrying =
     "⚠️ I couldn't save that just now. I'm retrying for a minute and will tell you here how it "
     "went; you don't need to do anything.";
@@ -100,7 +101,7 @@ struct SlackTransport::State : std::enable_shared_from_this<State> {
   WallClock now;
   slack::Identity identity;
   bool stopping = false;
-  std::set<asio::steady_timer*> waiting;  ///< timers of background waits, cancelled by stop()
+  std::set<asio::steady_timer*> waiting;     ///< timers of background waits, cancelled by stop()
   std::unordered_set<std::string> profiled;  ///< learners whose users.info was fetched
 
   /// One engine call running on its own, so a request can stop waiting for it without
@@ -176,8 +177,8 @@ struct SlackTransport::State : std::enable_shared_from_this<State> {
     profile.time_zone = info->tz;
     profile.display_name = info->display_name;
     // Stored at most once a day per learner, however many instances fetch it.
-    profile.event_id = slack::route_of(parsed.team) + ":tz:" + parsed.user + ":" +
-                       utc_date(self->now());
+    profile.event_id =
+        slack::route_of(parsed.team) + ":tz:" + parsed.user + ":" + utc_date(self->now());
     auto handled = co_await self->engine.handle(profile);
     if (!handled) {
       spdlog::warn("slack: could not store the profile of {}: {}", parsed.event.learner,
@@ -194,9 +195,8 @@ struct SlackTransport::State : std::enable_shared_from_this<State> {
   /// Keeps trying to apply `pending`'s event for retry_window, then tells the learner through
   /// the response_url (a short note on success, an apology when it never went through).
   static asio::awaitable<void> retry_later(std::shared_ptr<State> self,
-                                           std::shared_ptr<Pending> pending,
-                                           slack::Parsed parsed, const char* kind,
-                                           bool note_success) {
+                                           std::shared_ptr<Pending> pending, slack::Parsed parsed,
+                                           const char* kind, bool note_success) {
     const auto deadline = std::chrono::steady_clock::now() + self->config.retry_window;
     auto delay = self->config.retry_first;
     while (!self->stopping) {
@@ -275,8 +275,7 @@ struct SlackTransport::State : std::enable_shared_from_this<State> {
     auto pending = self->start(parsed.event);
     if (!co_await self->wait(pending, self->config.answer_within) || !*pending->result) {
       count_update(kind, "unavailable");
-      spdlog::warn("slack: event {} not saved in time, Slack will retry: {}",
-                   parsed.event.event_id,
+      spdlog::warn("slack: event {} not saved in time, Slack will retry: {}", parsed.event.event_id,
                    pending->result ? pending->result->error().message() : "timed out");
       auto res = http::json_error(req, bhttp::status::service_unavailable,
                                   "temporarily unavailable, retry later");
@@ -299,7 +298,8 @@ struct SlackTransport::State : std::enable_shared_from_this<State> {
       count_update("command", "retrying");
       spdlog::warn("slack: command of {} not saved yet, retrying in the background",
                    parsed.event.learner);
-      asio::co_spawn(self->executor, retry_later(self, pending, parsed, "command", /*note_success=*/true),
+      asio::co_spawn(self->executor,
+                     retry_later(self, pending, parsed, "command", /*note_success=*/true),
                      asio::detached);
       co_return ok_json(req, ephemeral(kRetrying));
     }
@@ -321,7 +321,8 @@ struct SlackTransport::State : std::enable_shared_from_this<State> {
       count_update("press", "retrying");
       spdlog::warn("slack: press of {} not saved yet, retrying in the background",
                    parsed.event.learner);
-      asio::co_spawn(self->executor, retry_later(self, pending, parsed, "press", /*note_success=*/false),
+      asio::co_spawn(self->executor,
+                     retry_later(self, pending, parsed, "press", /*note_success=*/false),
                      asio::detached);
       co_return ok_empty(req);
     }
@@ -334,8 +335,8 @@ struct SlackTransport::State : std::enable_shared_from_this<State> {
 
 SlackTransport::SlackTransport(asio::any_io_executor executor, engine::Engine& engine,
                                slack::Client& client, SlackTransportConfig config, WallClock now)
-    : state_(std::make_shared<State>(executor, engine, client, std::move(config),
-                                     std::move(now))) {}
+    : state_(std::make_shared<State>(executor, engine, client, std::move(config), std::move(now))) {
+}
 
 SlackTransport::~SlackTransport() { state_->stop(); }
 
@@ -348,9 +349,8 @@ http::Handler SlackTransport::commands() {
 }
 
 http::Handler SlackTransport::interactivity() {
-  return [state = state_](http::Request req) {
-    return State::on_interaction(state, std::move(req));
-  };
+  return
+      [state = state_](http::Request req) { return State::on_interaction(state, std::move(req)); };
 }
 
 void SlackTransport::set_identity(slack::Identity identity) {

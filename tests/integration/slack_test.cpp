@@ -71,7 +71,8 @@ long long unix_now() {
 std::string text_of_blocks(const json& blocks) {
   std::string out;
   for (const json& b : blocks) {
-    if (b.contains("text") && b["text"].contains("text")) out += b["text"]["text"].get<std::string>() + "\n";
+    if (b.contains("text") && b["text"].contains("text"))
+      out += b["text"]["text"].get<std::string>() + "\n";
     if (b.value("type", "") == "context") {
       for (const json& e : b["elements"]) out += e.value("text", "") + "\n";
     }
@@ -136,25 +137,24 @@ class SlackJourney : public ::testing::Test {
     telegram.chat_burst = 100;
     telegram_ = std::make_unique<FakeTelegram>(telegram);
     dir_ = make_temp_dir("mc-slack-it");
-    bot_ = std::make_unique<BotProcess>(
-        MC_BINARY_DIR "/microcourse",
-        std::vector<std::pair<std::string, std::string>>{
-            {"REDIS_URL", redis_.url()},
-            {"CONTENT_DIR", MC_SOURCE_DIR "/content"},
-            {"SLACK_BOT_TOKEN", slack_->options().token},
-            {"SLACK_SIGNING_SECRET", kSigningSecret},
-            {"SLACK_API_URL", slack_->url()},
-            {"SLACK_CHANNEL_MAX_PER_SECOND", "50"},
-            {"SLACK_CHANNEL_BURST", "20"},
-            {"TELEGRAM_BOT_TOKEN", telegram_->options().token},
-            {"TELEGRAM_WEBHOOK_SECRET", kTelegramSecret},
-            {"TELEGRAM_API_URL", telegram_->url()},
-            {"TELEGRAM_CHAT_MAX_PER_SECOND", "50"},
-            {"TELEGRAM_CHAT_BURST", "20"},
-            {"LOG_LEVEL", "debug"},
-            {"INSTANCE_ID", "it-slack-1"},
-            {"BIND", "127.0.0.1"}},
-        dir_ + "/bot.log");
+    bot_ = std::make_unique<BotProcess>(MC_BINARY_DIR "/microcourse",
+                                        std::vector<std::pair<std::string, std::string>>{
+                                            {"REDIS_URL", redis_.url()},
+                                            {"CONTENT_DIR", MC_SOURCE_DIR "/content"},
+                                            {"SLACK_BOT_TOKEN", slack_->options().token},
+                                            {"SLACK_SIGNING_SECRET", kSigningSecret},
+                                            {"SLACK_API_URL", slack_->url()},
+                                            {"SLACK_CHANNEL_MAX_PER_SECOND", "50"},
+                                            {"SLACK_CHANNEL_BURST", "20"},
+                                            {"TELEGRAM_BOT_TOKEN", telegram_->options().token},
+                                            {"TELEGRAM_WEBHOOK_SECRET", kTelegramSecret},
+                                            {"TELEGRAM_API_URL", telegram_->url()},
+                                            {"TELEGRAM_CHAT_MAX_PER_SECOND", "50"},
+                                            {"TELEGRAM_CHAT_BURST", "20"},
+                                            {"LOG_LEVEL", "debug"},
+                                            {"INSTANCE_ID", "it-slack-1"},
+                                            {"BIND", "127.0.0.1"}},
+                                        dir_ + "/bot.log");
     bot_->start();
     auto loaded = content::load_directory(MC_SOURCE_DIR "/content");
     ASSERT_TRUE(loaded.ok());
@@ -187,16 +187,16 @@ class SlackJourney : public ::testing::Test {
             {"type", "event_callback"},
             {"event_id", "Ev" + std::to_string(++event_counter_)},
             {"event_time", unix_now()},
-            {"authorizations",
-             json::array({{{"enterprise_id", nullptr},
-                           {"team_id", slack_->options().team_id},
-                           {"user_id", slack_->options().bot_user_id},
-                           {"is_bot", true},
-                           {"is_enterprise_install", false}}})}};
+            {"authorizations", json::array({{{"enterprise_id", nullptr},
+                                             {"team_id", slack_->options().team_id},
+                                             {"user_id", slack_->options().bot_user_id},
+                                             {"is_bot", true},
+                                             {"is_enterprise_install", false}}})}};
   }
 
   json dm_event(const std::string& text, const std::string& user = kUser) {
-    const std::string ts = std::to_string(unix_now()) + "." + std::to_string(100000 + ++ts_counter_);
+    const std::string ts =
+        std::to_string(unix_now()) + "." + std::to_string(100000 + ++ts_counter_);
     return envelope({{"type", "message"},
                      {"channel", FakeSlack::dm_channel(user)},
                      {"user", user},
@@ -241,25 +241,25 @@ class SlackJourney : public ::testing::Test {
         {"team", {{"id", slack_->options().team_id}, {"domain", "fake"}}},
         {"channel", {{"id", FakeSlack::dm_channel(user)}, {"name", "directmessage"}}},
         {"response_url", slack_->response_url("actions/" + n)},
-        {"actions",
-         json::array({{{"action_id", "mc-0"},
-                       {"block_id", "b" + n},
-                       {"text", {{"type", "plain_text"}, {"text", "x"}}},
-                       {"value", value},
-                       {"type", "button"},
-                       {"action_ts", std::to_string(unix_now()) + "." + n}}})}};
+        {"actions", json::array({{{"action_id", "mc-0"},
+                                  {"block_id", "b" + n},
+                                  {"text", {{"type", "plain_text"}, {"text", "x"}}},
+                                  {"value", value},
+                                  {"type", "button"},
+                                  {"action_ts", std::to_string(unix_now()) + "." + n}}})}};
     return post_signed(slack::kInteractivityPath, "payload=" + form_encode(payload.dump()), kForm);
   }
 
   HttpResult command(const std::string& text, const std::string& channel,
                      const std::string& response_id = "cmd") {
     const std::string n = std::to_string(++trigger_counter_);
-    const std::string body =
-        "token=legacy&team_id=" + slack_->options().team_id + "&team_domain=fake&channel_id=" +
-        channel + "&channel_name=x&user_id=" + kUser + "&user_name=ada&command=%2Flearn&text=" +
-        form_encode(text) + "&api_app_id=A0MICRO001&response_url=" +
-        form_encode(slack_->response_url("commands/" + response_id)) + "&trigger_id=" + n +
-        ".222.abcdef";
+    const std::string body = "token=legacy&team_id=" + slack_->options().team_id +
+                             "&team_domain=fake&channel_id=" + channel +
+                             "&channel_name=x&user_id=" + kUser +
+                             "&user_name=ada&command=%2Flearn&text=" + form_encode(text) +
+                             "&api_app_id=A0MICRO001&response_url=" +
+                             form_encode(slack_->response_url("commands/" + response_id)) +
+                             "&trigger_id=" + n + ".222.abcdef";
     return post_signed(slack::kCommandsPath, body, kForm);
   }
 
@@ -312,7 +312,8 @@ class SlackJourney : public ::testing::Test {
       }
       EXPECT_EQ(press(value, ts).status, 200u);
       ++*presses;
-      if (double_click && question == 1 && std::holds_alternative<core::Question>(course.steps[step])) {
+      if (double_click && question == 1 &&
+          std::holds_alternative<core::Question>(course.steps[step])) {
         // The same answer button again before the first press's replies arrived.
         EXPECT_EQ(press(value, ts).status, 200u);
         ++*presses;
@@ -476,7 +477,8 @@ TEST_F(SlackJourney, StartToCompletionThroughSignedRequestsWithAppHome) {
   }
   bool saw_answer = false;
   for (const SlackCall& u : updates) {
-    saw_answer = saw_answer || text_of_blocks(u.params["blocks"]).find("Your answer:") != std::string::npos;
+    saw_answer =
+        saw_answer || text_of_blocks(u.params["blocks"]).find("Your answer:") != std::string::npos;
   }
   EXPECT_TRUE(saw_answer);
 
@@ -494,19 +496,17 @@ TEST_F(SlackJourney, StartToCompletionThroughSignedRequestsWithAppHome) {
   EXPECT_NE(home_text.find(course.title), std::string::npos) << home_text;
   const int questions = course.question_count();
   const int percent = (questions - 1) * 100 / questions;  // the first answer was wrong
-  EXPECT_NE(final_text.find("(" + std::to_string(percent) + "%)"), std::string::npos)
-      << final_text;
+  EXPECT_NE(final_text.find("(" + std::to_string(percent) + "%)"), std::string::npos) << final_text;
   const std::string result = percent >= course.pass_mark ? "passed · score " : "best ";
-  EXPECT_NE(home_text.find(result + std::to_string(percent) + "%"), std::string::npos)
-      << home_text;
+  EXPECT_NE(home_text.find(result + std::to_string(percent) + "%"), std::string::npos) << home_text;
 
   // The time zone came from users.info, once.
   ASSERT_TRUE(wait_calls([](const std::vector<SlackCall>& calls) {
     return std::any_of(calls.begin(), calls.end(),
                        [](const SlackCall& c) { return c.method == "users.info"; });
   }));
-  for (int i = 0; i < 100 && stored_state("slack:" + slack_->options().team_id + ":" + kUser)
-                                     ["profile"]["tz"] != "Asia/Tokyo";
+  for (int i = 0; i < 100 && stored_state("slack:" + slack_->options().team_id + ":" +
+                                          kUser)["profile"]["tz"] != "Asia/Tokyo";
        ++i) {
     std::this_thread::sleep_for(50ms);
   }
@@ -532,9 +532,8 @@ TEST_F(SlackJourney, SameAnswersGiveTheSameScoreAsInTelegram) {
 
   const int questions = course.question_count();
   const int right = questions - 1;  // the first answer was wrong
-  const std::string expected = "Score: " + std::to_string(right) + "/" +
-                               std::to_string(questions) + " (" +
-                               std::to_string(right * 100 / questions) + "%)";
+  const std::string expected = "Score: " + std::to_string(right) + "/" + std::to_string(questions) +
+                               " (" + std::to_string(right * 100 / questions) + "%)";
   EXPECT_EQ(score_of(slack_final), expected) << slack_final;
   EXPECT_EQ(score_of(telegram_final), expected) << telegram_final;
   const bool passed = right * 100 / questions >= course.pass_mark;
@@ -551,8 +550,8 @@ TEST_F(SlackJourney, EveryFixtureGetsTheStatusItsManifestNames) {
   for (const json& f : manifest["fixtures"]) {
     if (f["platform"] != "slack") continue;
     SCOPED_TRACE(f["id"].get<std::string>());
-    std::string body = read_text(std::string(MC_SOURCE_DIR "/tests/fixtures/") +
-                                 f["file"].get<std::string>());
+    std::string body =
+        read_text(std::string(MC_SOURCE_DIR "/tests/fixtures/") + f["file"].get<std::string>());
     if (f["encoding"] == "payload_form") body = "payload=" + form_encode(body);
     HttpResult r = post_signed(f["endpoint"].get<std::string>(), body, f["content_type"]);
     ASSERT_TRUE(r.ok) << r.error;
@@ -609,9 +608,17 @@ TEST_F(SlackJourney, ForgedOrMalformedRequestsAreRefusedAndChangeNothing) {
       R"({"token":"x","type":"app_rate_limited","team_id":"T0TEAM0001","minute_rate_limited":1})";
   const Case cases[] = {
       {"no signature headers", events, body, "application/json", {}, 401},
-      {"timestamp only", events, body, "application/json",
-       {{"X-Slack-Request-Timestamp", ts}}, 401},
-      {"signature only", events, body, "application/json", {{"X-Slack-Signature", good_signature}},
+      {"timestamp only",
+       events,
+       body,
+       "application/json",
+       {{"X-Slack-Request-Timestamp", ts}},
+       401},
+      {"signature only",
+       events,
+       body,
+       "application/json",
+       {{"X-Slack-Signature", good_signature}},
        401},
       {"wrong secret", events, body, "application/json",
        signed_headers(body, now, "someOtherSecret0123456789"), 401},
@@ -700,8 +707,7 @@ TEST_F(SlackJourney, RedisOutage) {
   // Slash commands are not retried by Slack: 200 with a note, and the bot keeps trying.
   HttpResult r = command("courses", FakeSlack::dm_channel(kUser), "outage");
   ASSERT_EQ(r.status, 200u);
-  EXPECT_NE(json::parse(r.body)["text"].get<std::string>().find("couldn't save"),
-            std::string::npos)
+  EXPECT_NE(json::parse(r.body)["text"].get<std::string>().find("couldn't save"), std::string::npos)
       << r.body;
   // Presses neither: 200, retried in the background.
   EXPECT_EQ(press("mc1|e|" + course.id, "1700000000.000001").status, 200u);
@@ -715,9 +721,9 @@ TEST_F(SlackJourney, RedisOutage) {
         for (const SlackCall& c : calls) {
           note = note || (c.method == "response_url" && c.path == "/hooks/commands/outage" &&
                           c.params.value("text", "").find("Done") != std::string::npos);
-          catalogue = catalogue || (c.method == "chat.postMessage" && c.ok() &&
-                                    text_of_blocks(c.params["blocks"]).find("Courses") !=
-                                        std::string::npos);
+          catalogue = catalogue ||
+                      (c.method == "chat.postMessage" && c.ok() &&
+                       text_of_blocks(c.params["blocks"]).find("Courses") != std::string::npos);
         }
         return note && catalogue;
       },
@@ -747,8 +753,9 @@ TEST_F(SlackJourney, MetricsCountRequestsAndNoSecretLeaks) {
   const auto metrics = http_get(bot_->url() + "/metrics");
   ASSERT_EQ(metrics.status, 200u);
   const std::string& m = metrics.body;
-  EXPECT_NE(m.find("microcourse_updates_total{platform=\"slack\",kind=\"text\",outcome=\"applied\"} 1"),
-            std::string::npos)
+  EXPECT_NE(
+      m.find("microcourse_updates_total{platform=\"slack\",kind=\"text\",outcome=\"applied\"} 1"),
+      std::string::npos)
       << m;
   EXPECT_NE(m.find("{platform=\"slack\",kind=\"unknown\",outcome=\"unauthorized\"}"),
             std::string::npos);

@@ -37,8 +37,8 @@ struct Bucket {
       started = true;
       tokens = burst;
     } else {
-      tokens = std::min(burst,
-                        tokens + std::chrono::duration<double>(now - last).count() * per_second);
+      tokens =
+          std::min(burst, tokens + std::chrono::duration<double>(now - last).count() * per_second);
     }
     last = now;
     if (tokens < 1) return false;
@@ -121,8 +121,8 @@ void check_mrkdwn(const std::string& text, const std::string& where,
   }
 }
 
-void check_text_object(const json& t, const std::string& where, std::size_t max,
-                       bool plain_only, std::vector<std::string>& out) {
+void check_text_object(const json& t, const std::string& where, std::size_t max, bool plain_only,
+                       std::vector<std::string>& out) {
   if (!t.is_object() || !t.contains("type") || !t.contains("text") || !t["text"].is_string()) {
     out.push_back(where + ": not a text object");
     return;
@@ -165,7 +165,8 @@ void check_blocks(const json& blocks, std::size_t max_blocks, const std::string&
     }
     const std::string type = b["type"];
     if (type == "section") {
-      if (!b.contains("text") && !b.contains("fields")) out.push_back(at + ": section without text");
+      if (!b.contains("text") && !b.contains("fields"))
+        out.push_back(at + ": section without text");
       if (b.contains("text")) check_text_object(b["text"], at + ".text", 3000, false, out);
     } else if (type == "header") {
       check_text_object(b.value("text", json()), at + ".text", 150, true, out);
@@ -573,7 +574,8 @@ FakeSlack::FakeSlack(FakeSlackOptions options) : impl_(std::make_unique<Impl>(st
       impl_->ioc.get_executor(), config,
       [impl](http::Request req) { return impl->handle(std::move(req)); });
   auto endpoint = impl_->server->listen();
-  if (!endpoint) throw std::runtime_error("fake slack: cannot listen: " + endpoint.error().message());
+  if (!endpoint)
+    throw std::runtime_error("fake slack: cannot listen: " + endpoint.error().message());
   impl_->port = endpoint->port();
   impl_->server->start();
   impl_->thread = std::thread([impl] { impl->ioc.run(); });

@@ -35,12 +35,12 @@ struct FakeSlackOptions {
   /// (check_slack_call) and a call with problems is refused.
   std::string spec_path;
   std::string default_tz = "Europe/Amsterdam";  ///< users.info tz of users not set otherwise
-  std::chrono::milliseconds latency{0};          ///< added to every answer
+  std::chrono::milliseconds latency{0};         ///< added to every answer
 };
 
 struct SlackCall {
-  std::string method;  ///< "chat.postMessage", ...; "response_url" for posts to /hooks/...
-  std::string path;    ///< the request path (without the query)
+  std::string method;     ///< "chat.postMessage", ...; "response_url" for posts to /hooks/...
+  std::string path;       ///< the request path (without the query)
   nlohmann::json params;  ///< JSON body, or the query string's fields as an object
   std::string content_type;
   unsigned status = 200;  ///< the HTTP status the fake answered

@@ -35,8 +35,7 @@ TEST(SlackClientOutcome, MapsWebApiAnswers) {
       {"429 with Retry-After", 429, error("ratelimited"), "30", Status::retry_after, seconds(30)},
       {"429 without a header: 1 s", 429, "", "", Status::retry_after, seconds(1)},
       {"ratelimited with 200", 200, error("ratelimited"), "", Status::retry_after, seconds(1)},
-      {"rate_limited spelling", 200, error("rate_limited"), " 4 ", Status::retry_after,
-       seconds(4)},
+      {"rate_limited spelling", 200, error("rate_limited"), " 4 ", Status::retry_after, seconds(4)},
       {"500", 500, error("internal_error"), "", Status::transient},
       {"503 from a proxy", 503, "<html>unavailable</html>", "", Status::transient},
       {"internal_error", 200, error("internal_error"), "", Status::transient},
@@ -71,7 +70,8 @@ TEST(SlackClientOutcome, MapsWebApiAnswers) {
       EXPECT_GT(out.reason.size(), std::string("chat.postMessage: ").size());
     }
   }
-  EXPECT_EQ(outcome_of("chat.update", 200, error("is_archived")).reason, "chat.update: is_archived");
+  EXPECT_EQ(outcome_of("chat.update", 200, error("is_archived")).reason,
+            "chat.update: is_archived");
   EXPECT_EQ(error_of(error("invalid_auth")), "invalid_auth");
   EXPECT_EQ(error_of(R"({"ok":true})"), "");
 }
@@ -121,8 +121,7 @@ class SlackClientTest : public ::testing::Test {
 
 TEST_F(SlackClientTest, SendsWithTheBearerTokenAndJsonBodies) {
   const core::Outbound m = message("Hello & welcome");
-  auto out = with_client(fake_->options().token,
-                         [&](Client& c) { return c.send(m, 0); });
+  auto out = with_client(fake_->options().token, [&](Client& c) { return c.send(m, 0); });
   EXPECT_EQ(out.status, Status::sent) << out.reason;
   EXPECT_EQ(out.parts_done, 1);
   auto posted = fake_->accepted("chat.postMessage");
@@ -172,7 +171,8 @@ TEST_F(SlackClientTest, ResumesAfterTheAcceptedParts) {
   core::Outbound m = message("x");
   m.body.clear();
   for (int i = 0; i < 60; ++i) {
-    m.body.push_back(core::Block{core::Block::Kind::heading, {core::plain("H" + std::to_string(i))}, 0});
+    m.body.push_back(
+        core::Block{core::Block::Kind::heading, {core::plain("H" + std::to_string(i))}, 0});
   }
   fake_->fail_next(0);
   auto out = with_client(fake_->options().token, [&](Client& c) { return c.send(m, 1); });

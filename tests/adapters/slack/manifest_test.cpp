@@ -80,8 +80,7 @@ TEST(SlackManifest, UrlsPointAtTheBotsEndpoints) {
   const json m = manifest();
   const std::string host = "https://YOUR-HOST";
   EXPECT_EQ(m["settings"]["event_subscriptions"]["request_url"], host + std::string(kEventsPath));
-  EXPECT_EQ(m["settings"]["interactivity"]["request_url"],
-            host + std::string(kInteractivityPath));
+  EXPECT_EQ(m["settings"]["interactivity"]["request_url"], host + std::string(kInteractivityPath));
   EXPECT_EQ(m["settings"]["interactivity"]["is_enabled"], true);
   ASSERT_EQ(m["features"]["slash_commands"].size(), 1u);
   const json& command = m["features"]["slash_commands"][0];

@@ -148,14 +148,10 @@ TEST(SlackParse, UrlVerificationEchoesTheChallenge) {
 }
 
 json dm(json event_overrides = json::object()) {
-  json event = {{"type", "message"},
-                {"channel", "D0DM000001"},
-                {"user", "U0LEARNER1"},
-                {"text", "start phishing-basics"},
-                {"ts", "1700000000.000100"},
-                {"event_ts", "1700000000.000100"},
-                {"channel_type", "im"},
-                {"team", "T0TEAM0001"}};
+  json event = {{"type", "message"},         {"channel", "D0DM000001"},
+                {"user", "U0LEARNER1"},      {"text", "start phishing-basics"},
+                {"ts", "1700000000.000100"}, {"event_ts", "1700000000.000100"},
+                {"channel_type", "im"},      {"team", "T0TEAM0001"}};
   event.update(event_overrides);
   return {{"token", "x"},
           {"team_id", "T0TEAM0001"},
@@ -164,12 +160,11 @@ json dm(json event_overrides = json::object()) {
           {"type", "event_callback"},
           {"event_id", "Ev0001"},
           {"event_time", 1700000000},
-          {"authorizations",
-           json::array({{{"enterprise_id", nullptr},
-                         {"team_id", "T0TEAM0001"},
-                         {"user_id", "U0BOT00001"},
-                         {"is_bot", true},
-                         {"is_enterprise_install", false}}})}};
+          {"authorizations", json::array({{{"enterprise_id", nullptr},
+                                           {"team_id", "T0TEAM0001"},
+                                           {"user_id", "U0BOT00001"},
+                                           {"is_bot", true},
+                                           {"is_enterprise_install", false}}})}};
 }
 
 Expect dm_text(std::string text) {
@@ -197,8 +192,8 @@ TEST(SlackParse, DirectMessages) {
   const Case cases[] = {
       {"a learner's text", dm(), dm_text("start phishing-basics")},
       {"Slack's escaping undone", dm({{"text", "a &amp; b &lt;3 &gt;"}}), dm_text("a & b <3 >")},
-      {"the parent of a thread is a plain message",
-       dm({{"thread_ts", "1700000000.000100"}}), dm_text("start phishing-basics")},
+      {"the parent of a thread is a plain message", dm({{"thread_ts", "1700000000.000100"}}),
+       dm_text("start phishing-basics")},
       {"the team from authorizations when nothing else names it", no_team,
        dm_text("start phishing-basics")},
       {"Enterprise Grid: the user's own team", grid, grid_want},
@@ -247,9 +242,7 @@ TEST(SlackParse, AppHomeOpened) {
   check(parse_event(home.dump()), ignored("messages"));
 }
 
-std::string interaction(const json& payload) {
-  return "payload=" + form_encode(payload.dump());
-}
+std::string interaction(const json& payload) { return "payload=" + form_encode(payload.dump()); }
 
 json press_payload(json container) {
   return {{"type", "block_actions"},
@@ -260,13 +253,12 @@ json press_payload(json container) {
           {"team", {{"id", "T0TEAM0001"}, {"domain", "example"}}},
           {"channel", {{"id", "D0DM000001"}, {"name", "directmessage"}}},
           {"response_url", "https://hooks.slack.com/actions/T0TEAM0001/1/abc"},
-          {"actions",
-           json::array({{{"action_id", "mc-0"},
-                         {"block_id", "b1"},
-                         {"text", {{"type", "plain_text"}, {"text", "Phishing"}}},
-                         {"value", "a|phishing-basics|3|1"},
-                         {"type", "button"},
-                         {"action_ts", "1700000001.000300"}}})}};
+          {"actions", json::array({{{"action_id", "mc-0"},
+                                    {"block_id", "b1"},
+                                    {"text", {{"type", "plain_text"}, {"text", "Phishing"}}},
+                                    {"value", "a|phishing-basics|3|1"},
+                                    {"type", "button"},
+                                    {"action_ts", "1700000001.000300"}}})}};
 }
 
 TEST(SlackParse, ButtonPresses) {
@@ -288,8 +280,7 @@ TEST(SlackParse, ButtonPresses) {
   Expect home = in_dm;
   home.chat = "U0LEARNER1";
   home.origin = "";
-  check(parse_interaction(
-            interaction(press_payload({{"type", "view"}, {"view_id", "V0HOME"}}))),
+  check(parse_interaction(interaction(press_payload({{"type", "view"}, {"view_id", "V0HOME"}}))),
         home);
 
   // Without trigger_id the action's own timestamp identifies it.
@@ -365,8 +356,7 @@ TEST(SlackParse, MalformedRequests) {
       {"event: callback without event", parse_event(no_event.dump()), "event"},
       {"event: callback without event_id", parse_event(no_event_id.dump()), "event_id"},
       {"event: challenge missing", parse_event(R"({"type":"url_verification"})"), "challenge"},
-      {"command: broken percent escape", parse_command("team_id=T1&user_id=U1&command=%2"),
-       "form"},
+      {"command: broken percent escape", parse_command("team_id=T1&user_id=U1&command=%2"), "form"},
       {"command: bad hex", parse_command("team_id=T1&user_id=U1&command=%ZZlearn"), "form"},
       {"command: no user", parse_command("team_id=T1&command=%2Flearn&text=hi"), "user_id"},
       {"command: no team", parse_command("user_id=U1&command=%2Flearn&text=hi"), "team_id"},
@@ -388,14 +378,13 @@ TEST(SlackParse, MalformedRequests) {
 }
 
 TEST(SlackParse, OtherEnvelopesAndEventsAreIgnored) {
-  EXPECT_EQ(parse_event(R"({"type":"app_rate_limited","team_id":"T1","minute_rate_limited":1})")
-                .status,
-            Status::ignored);
+  EXPECT_EQ(
+      parse_event(R"({"type":"app_rate_limited","team_id":"T1","minute_rate_limited":1})").status,
+      Status::ignored);
   json reaction = dm();
   reaction["event"] = {{"type", "reaction_added"}, {"user", "U1"}};
   EXPECT_EQ(parse_event(reaction.dump()).status, Status::ignored);
-  EXPECT_EQ(parse_interaction(interaction({{"type", "block_suggestion"}})).status,
-            Status::ignored);
+  EXPECT_EQ(parse_interaction(interaction({{"type", "block_suggestion"}})).status, Status::ignored);
 }
 
 TEST(SlackParse, Helpers) {

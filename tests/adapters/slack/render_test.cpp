@@ -68,12 +68,12 @@ TEST(SlackRender, InlineMarkup) {
       {"italic", {core::plain("a "), core::italic("soft")}, "a _soft_"},
       {"code", {core::code("x < y && z")}, "`x &lt; y &amp;&amp; z`"},
       {"code with a backtick stays plain", {core::code("a`b")}, "a`b"},
-      {"spaces stay outside markers", {core::plain("x"), core::bold(" y "), core::plain("z")},
+      {"spaces stay outside markers",
+       {core::plain("x"), core::bold(" y "), core::plain("z")},
        "x *y* z"},
       {"a marker inside is left unformatted", {core::bold("2*3")}, "2*3"},
       {"bold over two lines", {core::bold("one\ntwo")}, "*one*\n*two*"},
-      {"link", {link},
-       "<https://example.com/a?b=1&amp;c=%3C2%3E%7C3|the guide>"},
+      {"link", {link}, "<https://example.com/a?b=1&amp;c=%3C2%3E%7C3|the guide>"},
       {"javascript link keeps only its text", {bad_link}, "click"},
       {"link without text", {mail}, "<mailto:security@example.com>"},
       {"a '|' and '>' in the label", {pipe_label}, "<https://example.com|a|b &gt; c>"},
@@ -172,7 +172,8 @@ TEST(SlackRender, SplitCountsUtf16AndEscapes) {
     }
   }
   EXPECT_EQ(amps, 1000u);
-  expect_conforms(render(send_of({core::paragraph(emoji), core::paragraph(std::string(1000, '&'))})));
+  expect_conforms(
+      render(send_of({core::paragraph(emoji), core::paragraph(std::string(1000, '&'))})));
 }
 
 TEST(SlackRender, MoreThan50BlocksGoInSeveralMessagesButtonsOnTheLast) {
@@ -180,8 +181,7 @@ TEST(SlackRender, MoreThan50BlocksGoInSeveralMessagesButtonsOnTheLast) {
   for (int i = 0; i < 120; ++i) {
     doc.push_back(Block{Block::Kind::heading, {core::plain("Heading " + std::to_string(i))}, 0});
   }
-  core::Keyboard keyboard{{{"Continue ▸", "mc1|n|phishing-basics|0"}},
-                          {{"All courses", "mc1|c"}}};
+  core::Keyboard keyboard{{{"Continue ▸", "mc1|n|phishing-basics|0"}}, {{"All courses", "mc1|c"}}};
   auto calls = render(send_of(doc, keyboard));
   ASSERT_EQ(calls.size(), 3u);
   std::size_t headers = 0;
@@ -256,9 +256,9 @@ TEST(SlackRender, FallbackTextOnEveryMessage) {
 }
 
 TEST(SlackRender, EditUpdatesTheMessageAndRemovesItsButtons) {
-  core::Outbound edit = send_of({core::paragraph("Question"),
-                                 core::paragraph({core::plain("Your answer: "),
-                                                  core::bold("B"), core::plain(" ✅")})});
+  core::Outbound edit = send_of(
+      {core::paragraph("Question"),
+       core::paragraph({core::plain("Your answer: "), core::bold("B"), core::plain(" ✅")})});
   edit.kind = core::Outbound::Kind::edit;
   edit.ref = "1700000000.000100";
   auto calls = render(edit);
@@ -289,7 +289,8 @@ TEST(SlackRender, HomeViewIsPublishedForTheLearner) {
   for (int i = 0; i < 150; ++i) {
     doc.push_back(Block{Block::Kind::heading, {core::plain("Course " + std::to_string(i))}, 0});
   }
-  for (int i = 0; i < 5; ++i) keyboard.push_back({{"Start " + std::to_string(i), "mc1|e|c" + std::to_string(i)}});
+  for (int i = 0; i < 5; ++i)
+    keyboard.push_back({{"Start " + std::to_string(i), "mc1|e|c" + std::to_string(i)}});
   core::Outbound home = send_of(doc, keyboard);
   home.kind = core::Outbound::Kind::home;
   home.to.chat = "D0DM000001";

@@ -76,8 +76,8 @@ std::string unescape_text(std::string_view text);
 /// event object, event_id, or a team, a used field of the wrong type.
 Parsed parse_event(std::string_view body, const Identity& self = {});
 
-/// POST /slack/commands, whatever the command is called. malformed: a broken form, or no
-/// team_id, user_id or command. event: Kind::text with the command's text (Slack's escaping
+/// POST /slack/commands, whatever the command is called. ignored: Slack's ssl_check=1.
+/// malformed: a broken form, or no team_id, user_id or command. event: Kind::text with the command's text (Slack's escaping
 /// undone, trimmed; empty -> "start", the greeting), reply_to the user id, so answers always go
 /// to the app's DM; event_id "slack:<team>:cmd:<trigger_id>" (none without trigger_id);
 /// outside_dm when channel_id is not a DM (D...).

@@ -385,6 +385,7 @@ TEST(SlackParse, OtherEnvelopesAndEventsAreIgnored) {
   reaction["event"] = {{"type", "reaction_added"}, {"user", "U1"}};
   EXPECT_EQ(parse_event(reaction.dump()).status, Status::ignored);
   EXPECT_EQ(parse_interaction(interaction({{"type", "block_suggestion"}})).status, Status::ignored);
+  EXPECT_EQ(parse_command("ssl_check=1&token=x").status, Status::ignored);
 }
 
 TEST(SlackParse, Helpers) {

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -82,9 +83,9 @@ std::string utc_date(std::chrono::system_clock::time_point t) {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
   std::tm tm{};
   gmtime_r(&seconds, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
+  std::array<char, 16> buf{};
+  const std::size_t n = std::strftime(buf.data(), buf.size(), "%Y-%m-%d", &tm);
+  return std::string(buf.data(), n);
 }
 
 }  // namespace
@@ -92,7 +93,11 @@ std::string utc_date(std::chrono::system_clock::time_point t) {
 struct SlackTransport::State : std::enable_shared_from_this<State> {
   State(asio::any_io_executor ex, engine::Engine& e, slack::Client& c, SlackTransportConfig cfg,
         WallClock clock)
-      : executor(ex), engine(e), client(c), config(std::move(cfg)), now(std::move(clock)) {}
+      : executor(std::move(ex)),
+        engine(e),
+        client(c),
+        config(std::move(cfg)),
+        now(std::move(clock)) {}
 
   asio::any_io_executor executor;
   engine::Engine& engine;
@@ -107,7 +112,7 @@ struct SlackTransport::State : std::enable_shared_from_this<State> {
   /// One engine call running on its own, so a request can stop waiting for it without
   /// cancelling it (a commit must finish or fail on its own terms).
   struct Pending {
-    explicit Pending(asio::any_io_executor ex, core::Inbound e)
+    Pending(const asio::any_io_executor& ex, core::Inbound e)
         : event(std::move(e)), done(ex, asio::steady_timer::time_point::max()) {}
     core::Inbound event;  ///< owned here: Engine::handle keeps a reference to it
     std::optional<HandleResult> result;
@@ -117,7 +122,7 @@ struct SlackTransport::State : std::enable_shared_from_this<State> {
   std::shared_ptr<Pending> start(core::Inbound event) {
     auto pending = std::make_shared<Pending>(executor, std::move(event));
     asio::co_spawn(executor, engine.handle(pending->event),
-                   [pending](std::exception_ptr e, HandleResult r) {
+                   [pending](const std::exception_ptr& e, HandleResult r) {
                      if (e) {
                        r = boost::system::errc::make_error_code(boost::system::errc::io_error);
                      }
@@ -242,8 +247,8 @@ struct SlackTransport::State : std::enable_shared_from_this<State> {
   }
 
   /// The answer for a parse that is not an event, or nullopt for an event.
-  std::optional<http::Response> answer_non_event(const http::Request& req,
-                                                 const slack::Parsed& parsed) const {
+  static std::optional<http::Response> answer_non_event(const http::Request& req,
+                                                        const slack::Parsed& parsed) {
     switch (parsed.status) {
       case slack::Parsed::Status::malformed:
         count_update("unknown", "malformed");
@@ -338,7 +343,8 @@ SlackTransport::SlackTransport(asio::any_io_executor executor, engine::Engine& e
     : state_(std::make_shared<State>(executor, engine, client, std::move(config), std::move(now))) {
 }
 
-SlackTransport::~SlackTransport() { state_->stop(); }
+// Background work keeps the state alive; the owner stops it (stop()) before the executor drains.
+SlackTransport::~SlackTransport() = default;
 
 http::Handler SlackTransport::events() {
   return [state = state_](http::Request req) { return State::on_event(state, std::move(req)); };

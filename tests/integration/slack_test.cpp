@@ -626,8 +626,9 @@ TEST_F(SlackJourney, ForgedOrMalformedRequestsAreRefusedAndChangeNothing) {
        signed_headers(body + " ", now, kSigningSecret), 401},
       {"stale timestamp (replay)", events, body, "application/json",
        signed_headers(body, now - 301, kSigningSecret), 401},
+      // (30 s of margin: the test's clock keeps running while it sends the cases.)
       {"timestamp from the future", events, body, "application/json",
-       signed_headers(body, now + 301, kSigningSecret), 401},
+       signed_headers(body, now + 330, kSigningSecret), 401},
       {"unsigned command", commands, "team_id=T1&user_id=U1&command=%2Flearn", kForm, {}, 401},
       {"unsigned press", interactivity, shortcut, kForm, {}, 401},
       {"malformed JSON", events, "{\"type\": \"event_callback\", ", "application/json",
@@ -738,6 +739,38 @@ TEST_F(SlackJourney, RedisOutage) {
   }));
   EXPECT_EQ(http_get(bot_->url() + "/readyz").status, 200u);
   EXPECT_TRUE(slack_->spec_violations().empty());
+}
+
+TEST_F(SlackJourney, HungRedisStillGetsAnAnswer) {
+  // SIGSTOP: Redis accepts connections and answers nothing. The request stops waiting for the
+  // engine before Slack's 3 s are up (the bot's answer_within) instead of hanging.
+  redis_.pause();
+  HttpResult event = send_event(dm_event("courses"));
+  HttpResult cmd = command("courses", FakeSlack::dm_channel(kUser), "hung");
+  redis_.resume();
+  ASSERT_TRUE(event.ok) << event.error;
+  EXPECT_EQ(event.status, 503u) << event.body;
+  ASSERT_TRUE(cmd.ok) << cmd.error;
+  EXPECT_EQ(cmd.status, 200u);
+  EXPECT_NE(cmd.body.find("couldn't save"), std::string::npos) << cmd.body;
+  // Once Redis answers again the command goes through: the response_url says so and the
+  // catalogue comes. (The event may have been committed late as well: Redis runs the commit it
+  // received while stopped, after the bot stopped waiting; Slack's retry is then a duplicate.)
+  ASSERT_TRUE(slack_->wait_for(
+      [](const std::vector<SlackCall>& calls) {
+        bool note = false;
+        bool catalogue = false;
+        for (const SlackCall& c : calls) {
+          note = note || (c.method == "response_url" && c.path == "/hooks/commands/hung" &&
+                          c.params.value("text", "").find("Done") != std::string::npos);
+          catalogue = catalogue ||
+                      (c.method == "chat.postMessage" && c.ok() &&
+                       text_of_blocks(c.params["blocks"]).find("Courses") != std::string::npos);
+        }
+        return note && catalogue;
+      },
+      45s));
+  EXPECT_EQ(slack_->accepted("response_url").size(), 1u);
 }
 
 TEST_F(SlackJourney, MetricsCountRequestsAndNoSecretLeaks) {

@@ -241,7 +241,7 @@ struct SlackTransport::State : std::enable_shared_from_this<State> {
                       header(req, "X-Slack-Signature"), req.body(), now());
     if (verdict == slack::Verdict::ok) return std::nullopt;
     count_update("unknown", "unauthorized");
-    spdlog::info("slack: refused an unsigned request to {} ({})", std::string(req.target()),
+    spdlog::debug("slack: refused an unsigned request to {} ({})", std::string(req.target()),
                  slack::to_string(verdict));
     return http::json_error(req, bhttp::status::unauthorized, "invalid signature");
   }

@@ -1,5 +1,6 @@
 #include "bot/app/config.hpp"
 
+#include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
@@ -86,6 +87,16 @@ const std::vector<Variable>& variables() {
       {"TELEGRAM_CHAT_MAX_PER_SECOND", "1", "messages per second to one chat"},
       {"TELEGRAM_CHAT_BURST", "3", "messages one chat may get at once before pacing starts"},
       {"TELEGRAM_GROUP_MAX_PER_MINUTE", "20", "messages per minute to one group chat"},
+      {"SLACK_BOT_TOKEN", "(none)",
+       "bot token (xoxb-...) from the Slack app's OAuth & Permissions page; enables Slack"},
+      {"SLACK_SIGNING_SECRET", "(none)",
+       "signing secret from the Slack app's Basic Information page; required with "
+       "SLACK_BOT_TOKEN"},
+      {"SLACK_API_URL", "https://slack.com/api", "Web API base URL (http:// for local fakes)"},
+      {"SLACK_MAX_PER_SECOND", "(no limit)", "messages per second per workspace"},
+      {"SLACK_CHANNEL_MAX_PER_SECOND", "1",
+       "messages per second to one DM (Slack allows about one, with short bursts)"},
+      {"SLACK_CHANNEL_BURST", "3", "messages one DM may get at once before pacing starts"},
   };
   return vars;
 }
@@ -238,6 +249,41 @@ ConfigResult load_config(const Getenv& getenv) {
       }
     }
   }
+  if (auto v = get("SLACK_BOT_TOKEN")) {
+    static const std::regex token("xoxb-[A-Za-z0-9-]{8,}");
+    if (!std::regex_match(*v, token)) {
+      error("SLACK_BOT_TOKEN",
+            "must be a bot token (xoxb-...) from the app's OAuth & Permissions page");
+    } else {
+      c.slack_token = *v;
+    }
+  }
+  if (auto v = get("SLACK_SIGNING_SECRET")) {
+    static const std::regex secret("[A-Za-z0-9]{16,256}");
+    if (!std::regex_match(*v, secret)) {
+      error("SLACK_SIGNING_SECRET",
+            "must be the app's signing secret (16 or more letters and digits, from Basic "
+            "Information)");
+    } else {
+      c.slack_signing_secret = *v;
+    }
+  }
+  if (c.slack_enabled() && c.slack_signing_secret.empty() &&
+      std::none_of(r.errors.begin(), r.errors.end(),
+                   [](const std::string& e) { return e.starts_with("SLACK_SIGNING_SECRET"); })) {
+    error("SLACK_SIGNING_SECRET",
+          "is required with SLACK_BOT_TOKEN, or anyone could post forged requests");
+  }
+  if (auto v = get("SLACK_API_URL")) {
+    if (!is_http_url(*v, /*https_only=*/false)) {
+      error("SLACK_API_URL", "must be an http:// or https:// URL");
+    } else {
+      c.slack_api_url = *v;
+      while (!c.slack_api_url.empty() && c.slack_api_url.back() == '/') {
+        c.slack_api_url.pop_back();
+      }
+    }
+  }
   auto rate = [&](const char* name, double& target, double scale) {
     if (auto v = get(name)) {
       if (auto x = parse_positive(*v)) {
@@ -252,6 +298,10 @@ ConfigResult load_config(const Getenv& getenv) {
   rate("TELEGRAM_CHAT_BURST", c.telegram_limits.chat.burst, 1);
   rate("TELEGRAM_GROUP_MAX_PER_MINUTE", c.telegram_limits.group.per_second, 1.0 / 60.0);
   c.telegram_limits.group.burst = c.telegram_limits.chat.burst;
+  rate("SLACK_MAX_PER_SECOND", c.slack_limits.bot.per_second, 1);
+  c.slack_limits.bot.burst = std::max(c.slack_limits.bot.per_second, 1.0);
+  rate("SLACK_CHANNEL_MAX_PER_SECOND", c.slack_limits.chat.per_second, 1);
+  rate("SLACK_CHANNEL_BURST", c.slack_limits.chat.burst, 1);
   return r;
 }
 
@@ -264,6 +314,9 @@ std::string Config::describe() const {
          " " + schedule.time_zone + ", telegram " +
          (telegram_enabled() ? std::string("on via ") + telegram_api_url : "off") +
          " (token " + secret(telegram_token) + ", secret " + secret(telegram_secret) + ")" +
+         ", slack " + (slack_enabled() ? std::string("on via ") + slack_api_url : "off") +
+         " (token " + secret(slack_token) + ", signing secret " + secret(slack_signing_secret) +
+         ")" +
          (public_url.empty() ? "" : ", public " + public_url);
 }
 

@@ -39,7 +39,14 @@ struct Config {
   std::string telegram_api_url = "https://api.telegram.org";
   delivery::RouteLimits telegram_limits = delivery::telegram_default_limits();
 
+  // Slack
+  std::string slack_token;           ///< bot token, xoxb-...
+  std::string slack_signing_secret;  ///< verifies every request Slack sends
+  std::string slack_api_url = "https://slack.com/api";
+  delivery::RouteLimits slack_limits = delivery::slack_default_limits();
+
   bool telegram_enabled() const { return !telegram_token.empty(); }
+  bool slack_enabled() const { return !slack_token.empty(); }
   /// One line per setting for the start-up log, secrets shown as "set"/"unset".
   std::string describe() const;
 };

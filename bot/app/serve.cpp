@@ -8,9 +8,11 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "adapters/slack/client.hpp"
 #include "adapters/telegram/client.hpp"
 #include "bot/app/commands.hpp"
 #include "bot/app/setup.hpp"
+#include "bot/app/slack_webhooks.hpp"
 #include "bot/app/webhooks.hpp"
 #include "bot/delivery/dispatcher.hpp"
 #include "bot/delivery/scheduler.hpp"
@@ -58,6 +60,38 @@ asio::awaitable<void> telegram_startup(telegram::Client& client, telegram::BotId
   }
 }
 
+// Checks the Slack token (auth.test) and learns our bot user, so its own messages are ignored.
+// Retries until Slack answers; the server works meanwhile. A refused token is logged loudly.
+// `timer` paces the retries; cancelling it (shutdown) ends them.
+asio::awaitable<void> slack_startup(slack::Client& client, SlackTransport& transport,
+                                    const Config& config, asio::steady_timer& timer) {
+  std::chrono::seconds backoff{1};
+  while (true) {
+    auto me = co_await client.auth_test("");
+    if (me) {
+      spdlog::info("slack: running as bot user {} in workspace {} ({})", me->user_id, me->team,
+                   me->team_id);
+      transport.set_identity(slack::Identity{me->user_id});
+      break;
+    }
+    if (me.error() == boost::system::errc::permission_denied) {
+      spdlog::critical("slack: the bot token is refused (auth.test); check SLACK_BOT_TOKEN");
+    } else {
+      spdlog::warn("slack: auth.test failed ({}), retrying in {}s", me.error().message(),
+                   backoff.count());
+    }
+    timer.expires_after(backoff);
+    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;
+    backoff = std::min(backoff * 2, std::chrono::seconds{60});
+  }
+  if (!config.public_url.empty()) {
+    spdlog::info("slack: request URLs for the app's settings: {0}{1}, {0}{2}, {0}{3}",
+                 config.public_url, slack::kEventsPath, slack::kCommandsPath,
+                 slack::kInteractivityPath);
+  }
+}
+
 }  // namespace
 
 int serve() {
@@ -83,6 +117,7 @@ int serve() {
   store::StoreConfig store_config;
   store_config.platforms.clear();
   if (config.telegram_enabled()) store_config.platforms.push_back("telegram");
+  if (config.slack_enabled()) store_config.platforms.push_back("slack");
   store::Store store(redis, reader, store_config);
   engine::Engine engine(setup->catalog, store, system_now, config.schedule);
   http::Client http_client(ex);
@@ -93,6 +128,18 @@ int serve() {
     bot->id = config.telegram_token.substr(0, config.telegram_token.find(':'));
     telegram_client.emplace(http_client,
                             telegram::ClientConfig{config.telegram_api_url, config.telegram_token});
+  }
+
+  std::optional<slack::StaticTokenSource> slack_tokens;
+  std::optional<slack::Client> slack_client;
+  std::optional<SlackTransport> slack_transport;
+  if (config.slack_enabled()) {
+    slack_tokens.emplace(config.slack_token);
+    slack_client.emplace(http_client, *slack_tokens, slack::ClientConfig{config.slack_api_url});
+    SlackTransportConfig transport_config;
+    transport_config.signing_secret = config.slack_signing_secret;
+    slack_transport.emplace(ex, engine, *slack_client, transport_config,
+                            [] { return std::chrono::system_clock::now(); });
   }
 
   http::Router router;
@@ -123,6 +170,12 @@ int serve() {
     router.add(bhttp::verb::post, "/telegram/webhook",
                telegram_webhook(engine, config.telegram_secret, bot));
   }
+  if (slack_transport) {
+    router.add(bhttp::verb::post, std::string(slack::kEventsPath), slack_transport->events());
+    router.add(bhttp::verb::post, std::string(slack::kCommandsPath), slack_transport->commands());
+    router.add(bhttp::verb::post, std::string(slack::kInteractivityPath),
+               slack_transport->interactivity());
+  }
 
   http::ServerConfig server_config;
   server_config.bind = config.bind;
@@ -140,9 +193,15 @@ int serve() {
 
   delivery::Dispatcher dispatcher(ex, store, config.dispatch, system_now);
   dispatcher.set_limits("telegram:", config.telegram_limits);
+  dispatcher.set_limits("slack:", config.slack_limits);
   if (telegram_client) {
     dispatcher.add_sender("telegram:", [&](const core::Outbound& m, int skip) {
       return telegram_client->send(m, skip);
+    });
+  }
+  if (slack_client) {
+    dispatcher.add_sender("slack:", [&](const core::Outbound& m, int skip) {
+      return slack_client->send(m, skip);
     });
   }
   dispatcher.on_unreachable([&](const core::Outbound& m) -> asio::awaitable<void> {
@@ -164,7 +223,8 @@ int serve() {
       background_finished.cancel();
     });
   } else {
-    spdlog::warn("no platform is configured (set TELEGRAM_BOT_TOKEN): nothing to send");
+    spdlog::warn("no platform is configured (TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN): nothing to "
+                 "receive or send");
   }
   delivery::Scheduler scheduler(ex, store, engine, config.scheduler, system_now);
   asio::co_spawn(ex, scheduler.run(), [&](std::exception_ptr e) {
@@ -174,6 +234,12 @@ int serve() {
   });
   if (telegram_client) {
     asio::co_spawn(ex, telegram_startup(*telegram_client, *bot, config), asio::detached);
+  }
+  asio::steady_timer slack_startup_timer(ex);
+  if (slack_client) {
+    asio::co_spawn(ex,
+                   slack_startup(*slack_client, *slack_transport, config, slack_startup_timer),
+                   asio::detached);
   }
 
   // Graceful shutdown: stop accepting, finish in-flight requests and sends, then let run()
@@ -195,6 +261,8 @@ int serve() {
         [&]() -> asio::awaitable<void> {
           co_await server.shutdown();
           scheduler.stop();
+          if (slack_transport) slack_transport->stop();
+          slack_startup_timer.cancel();
           dispatcher.stop();
           while (!dispatcher_done || !scheduler_done) {
             (void)co_await background_finished.async_wait(asio::as_tuple(asio::use_awaitable));

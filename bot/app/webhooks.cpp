@@ -10,26 +10,6 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 
-const char* kind_name(core::Inbound::Kind kind) {
-  switch (kind) {
-    case core::Inbound::Kind::command:
-      return "command";
-    case core::Inbound::Kind::text:
-      return "text";
-    case core::Inbound::Kind::press:
-      return "press";
-    case core::Inbound::Kind::home_opened:
-      return "home_opened";
-    case core::Inbound::Kind::blocked:
-      return "blocked";
-    case core::Inbound::Kind::profile:
-      return "profile";
-    case core::Inbound::Kind::tick:
-      return "tick";
-  }
-  return "other";
-}
-
 void count_update(const char* platform, const char* kind, const char* outcome) {
   metrics::Registry::global().inc("microcourse_updates_total",
                                   "Platform updates received, by platform, kind and outcome",
@@ -61,7 +41,7 @@ http::Handler telegram_webhook(engine::Engine& engine, std::string secret,
       case telegram::Parsed::Status::event:
         break;
     }
-    const char* kind = kind_name(parsed.event.kind);
+    const char* kind = core::kind_name(parsed.event.kind);
     auto handled = co_await engine.handle(parsed.event);
     if (!handled) {
       count_update("telegram", kind, "unavailable");

@@ -32,4 +32,7 @@ struct Inbound {
   std::string time_zone;    ///< IANA zone when the platform tells us (Slack users.info)
 };
 
+/// "command", "text", ...: for logs and metric labels.
+const char* kind_name(Inbound::Kind kind);
+
 }  // namespace mc::core

@@ -482,7 +482,7 @@ class Conversation {
       state_.profile.paused = true;
       push.next_due = Time{};
       say({paragraph("⏸ I've paused your daily lessons, since the last ones went unanswered."),
-           paragraph({plain("Whenever you're ready, continue below or send "), code("/resume"),
+           paragraph({plain("Whenever you're ready, continue below or send "), code("resume"),
                       plain(" and they start again.")})},
           {{course_button(course)}});
       return;
@@ -518,12 +518,12 @@ class Conversation {
     if (state_.profile.time_zone.empty() || !valid_time_zone(state_.profile.time_zone)) {
       return paragraph({plain("⏰ Each day at " + when + " (" + zone() +
                               ") I'll send you the next step. Not your time zone? Send "),
-                        code("/timezone Europe/Berlin"), plain(" with yours, and "),
-                        code("/time 08:15"), plain(" to pick the hour.")});
+                        code("timezone Europe/Berlin"), plain(" with yours, and "),
+                        code("time 08:15"), plain(" to pick the hour.")});
     }
     return paragraph({plain("⏰ Each day at " + when + " your time (" + zone() +
                             ") I'll send you the next step; "),
-                      code("/time 08:15"), plain(" picks another hour.")});
+                      code("time 08:15"), plain(" picks another hour.")});
   }
 
   Doc schedule_doc() const {
@@ -533,11 +533,11 @@ class Conversation {
                          (state_.profile.weekdays_only ? "Monday to Friday." : "every day."))})};
     if (state_.profile.paused) {
       doc.push_back(paragraph(
-          {plain("⏸ Paused — send "), code("/resume"), plain(" to get them again.")}));
+          {plain("⏸ Paused — send "), code("resume"), plain(" to get them again.")}));
     } else if (Time next = plan_daily(); next != Time{}) {
       doc.push_back(paragraph({plain("Next one: "), bold(format_local(zone(), next)), plain(".")}));
     } else {
-      doc.push_back(paragraph({plain("Start a course with "), code("/courses"),
+      doc.push_back(paragraph({plain("Start a course with "), code("courses"),
                                plain(" and your lessons arrive then.")}));
     }
     return doc;
@@ -552,7 +552,7 @@ class Conversation {
     if (!minute) {
       say({paragraph(
           {plain("I didn't understand “" + args + "”. Send the time on a 24-hour clock, like "),
-           code("/time 08:15"), plain(".")})});
+           code("time 08:15"), plain(".")})});
       return;
     }
     state_.profile.lesson_minute = *minute;
@@ -563,7 +563,7 @@ class Conversation {
     if (args.empty()) {
       Doc doc = schedule_doc();
       doc.push_back(
-          paragraph({plain("To change the time zone send "), code("/timezone Europe/Berlin"),
+          paragraph({plain("To change the time zone send "), code("timezone Europe/Berlin"),
                      plain(" with your zone's name from the tz database.")}));
       say(std::move(doc));
       return;
@@ -588,7 +588,7 @@ class Conversation {
     } else if (value == "off" || value == "no" || value == "false") {
       state_.profile.weekdays_only = false;
     } else {
-      say({paragraph({code("/weekdays on"), plain(" keeps weekends free; "), code("/weekdays off"),
+      say({paragraph({code("weekdays on"), plain(" keeps weekends free; "), code("weekdays off"),
                       plain(" sends lessons every day.")})});
       return;
     }
@@ -599,10 +599,10 @@ class Conversation {
     state_.profile.paused = true;
     if (stop) {
       say({paragraph("⏹ Stopped: no more lessons or reminders from me."),
-           paragraph({plain("Your progress is kept. Send "), code("/resume"),
+           paragraph({plain("Your progress is kept. Send "), code("resume"),
                       plain(" to start them again.")})});
     } else {
-      say({paragraph({plain("⏸ Paused. No daily lessons until you send "), code("/resume"),
+      say({paragraph({plain("⏸ Paused. No daily lessons until you send "), code("resume"),
                       plain(" — your progress is kept.")})});
     }
   }
@@ -778,36 +778,38 @@ class Conversation {
     say({paragraph({bold("How this works")}),
          paragraph("Each course is a handful of short lessons followed by quiz questions. Press "
                    "the buttons to move on and to answer; you can also type the option's number."),
-         Block{Block::Kind::bullet, {code("/courses"), plain(" — what you can learn")}, 0},
+         paragraph("Send any of these words (where your chat app has /commands, /courses and "
+                   "the like work too):"),
+         Block{Block::Kind::bullet, {code("courses"), plain(" — what you can learn")}, 0},
          Block{Block::Kind::bullet,
-               {code("/start <course>"), plain(" — start or resume a course")},
+               {code("start <course>"), plain(" — start or resume a course")},
                0},
-         Block{Block::Kind::bullet, {code("/progress"), plain(" — your courses and scores")}, 0},
-         Block{Block::Kind::bullet, {code("/continue"), plain(" — pick up where you left off")}, 0},
+         Block{Block::Kind::bullet, {code("progress"), plain(" — your courses and scores")}, 0},
+         Block{Block::Kind::bullet, {code("continue"), plain(" — pick up where you left off")}, 0},
          Block{Block::Kind::bullet,
-               {code("/time 08:15"), plain(" — when your daily lesson comes")},
+               {code("time 08:15"), plain(" — when your daily lesson comes")},
                0},
          Block{
-             Block::Kind::bullet, {code("/timezone Europe/Berlin"), plain(" — your time zone")}, 0},
+             Block::Kind::bullet, {code("timezone Europe/Berlin"), plain(" — your time zone")}, 0},
          Block{Block::Kind::bullet,
-               {code("/weekdays on"), plain(" — daily lessons Monday to Friday only")},
+               {code("weekdays on"), plain(" — daily lessons Monday to Friday only")},
                0},
          Block{Block::Kind::bullet,
-               {code("/pause"), plain(", "), code("/resume"), plain(", "), code("/stop"),
+               {code("pause"), plain(", "), code("resume"), plain(", "), code("stop"),
                 plain(" — pause, resume or stop the daily lessons")},
                0},
-         Block{Block::Kind::bullet, {code("/help"), plain(" — this message")}, 0}});
+         Block{Block::Kind::bullet, {code("help"), plain(" — this message")}, 0}});
   }
 
   void unknown(const std::string& word, bool is_command) {
     Doc doc;
     if (is_command) {
       doc.push_back(paragraph({plain("I don't know the command "), code("/" + word),
-                               plain(". Try /courses, /progress or /help.")}));
+                               plain(". Try courses, progress or help.")}));
     } else {
       doc.push_back(
-          paragraph("I didn't catch that. Try /courses to pick a course, /progress to "
-                    "see how you're doing, or /help."));
+          paragraph("I didn't catch that. Try courses to pick a course, progress to "
+                    "see how you're doing, or help."));
     }
     Keyboard keyboard;
     if (Enrollment* e = focus_enrollment())

@@ -8,7 +8,6 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kStatusNames[] = {"active", "passed", "failed"};
-constexpr const char* kKindNames[] = {"send", "edit", "ack", "home"};
 constexpr const char* kStyleNames[] = {"plain", "bold", "italic", "code", "link"};
 constexpr const char* kBlockNames[] = {"p", "h", "ul", "ol", "code", "quote"};
 
@@ -92,7 +91,7 @@ json to_json(const Outbound& m) {
     for (const auto& b : row) jrow.push_back(json{{"label", b.label}, {"data", b.data}});
     keyboard.push_back(std::move(jrow));
   }
-  json j{{"kind", kKindNames[static_cast<int>(m.kind)]},
+  json j{{"kind", kind_name(m.kind)},
          {"learner", m.learner},
          {"to", address_json(m.to)},
          {"body", to_json(m.body)},
@@ -106,9 +105,16 @@ std::optional<Outbound> outbound_from_json(const json& j) {
   if (!j.is_object()) return std::nullopt;
   try {
     Outbound m;
-    auto kind = enum_from<Outbound::Kind>(j.at("kind"), kKindNames);
-    if (!kind) return std::nullopt;
-    m.kind = *kind;
+    const json& kind = j.at("kind");
+    bool known = false;
+    for (auto k : {Outbound::Kind::send, Outbound::Kind::edit, Outbound::Kind::ack,
+                   Outbound::Kind::home}) {
+      if (kind.is_string() && kind.get_ref<const std::string&>() == kind_name(k)) {
+        m.kind = k;
+        known = true;
+      }
+    }
+    if (!known) return std::nullopt;
     m.learner = get_or<std::string>(j, "learner", "");
     m.to = address_from(j.at("to"));
     auto body = doc_from_json(j.at("body"));

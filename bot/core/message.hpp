@@ -49,4 +49,7 @@ struct Outbound {
   friend bool operator==(const Outbound&, const Outbound&) = default;
 };
 
+/// "send", "edit", "ack", "home": for logs, metric labels and the JSON form.
+const char* kind_name(Outbound::Kind kind);
+
 }  // namespace mc::core

@@ -24,20 +24,6 @@ namespace {
 
 std::string platform_of(const std::string& route) { return route.substr(0, route.find(':')); }
 
-const char* kind_name(core::Outbound::Kind kind) {
-  switch (kind) {
-    case core::Outbound::Kind::send:
-      return "send";
-    case core::Outbound::Kind::edit:
-      return "edit";
-    case core::Outbound::Kind::ack:
-      return "ack";
-    case core::Outbound::Kind::home:
-      return "home";
-  }
-  return "other";
-}
-
 // Acks of a button press and home views are not chat messages: no per-chat limit applies.
 bool is_chat_message(const core::Outbound& m) {
   return m.kind == core::Outbound::Kind::send || m.kind == core::Outbound::Kind::edit;
@@ -188,7 +174,7 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
       switch (outcome.status) {
         case Status::sent:
           metrics.inc("microcourse_messages_sent_total", "Messages accepted by the platform",
-                      {{"platform", platform}, {"kind", kind_name(m.kind)}});
+                      {{"platform", platform}, {"kind", core::kind_name(m.kind)}});
           co_await finish_ack(entry);
           co_return;
         case Status::unreachable:

@@ -17,6 +17,8 @@ ConfigResult load(const std::map<std::string, std::string>& env) {
 }
 
 const std::string kToken = "123456789:AAHfakeTokenForTests_abcdefghijklmn";
+const std::string kSlackToken = "xoxb-1111111111-2222222222-FakeSlackTokenForTests";
+const std::string kSigningSecret = "8f742231b10e8888abcd99yyyzzz85a5";
 
 TEST(Config, DefaultsNeedNoVariables) {
   ConfigResult r = load({});
@@ -29,6 +31,32 @@ TEST(Config, DefaultsNeedNoVariables) {
   EXPECT_EQ(r.config.telegram_api_url, "https://api.telegram.org");
   EXPECT_FALSE(r.config.telegram_enabled());
   EXPECT_FALSE(r.config.instance_id.empty());
+  EXPECT_FALSE(r.config.slack_enabled());
+  EXPECT_EQ(r.config.slack_api_url, "https://slack.com/api");
+  EXPECT_EQ(r.config.slack_limits.chat.per_second, 1);
+  EXPECT_EQ(r.config.slack_limits.bot.per_second, 0);  // no workspace-wide limit
+}
+
+TEST(Config, ReadsSlackVariables) {
+  ConfigResult r = load({{"SLACK_BOT_TOKEN", kSlackToken},
+                         {"SLACK_SIGNING_SECRET", kSigningSecret},
+                         {"SLACK_API_URL", "http://127.0.0.1:9998/api/"},
+                         {"SLACK_MAX_PER_SECOND", "20"},
+                         {"SLACK_CHANNEL_MAX_PER_SECOND", "2.5"},
+                         {"SLACK_CHANNEL_BURST", "6"}});
+  ASSERT_TRUE(r.errors.empty()) << r.errors.front();
+  const Config& c = r.config;
+  EXPECT_TRUE(c.slack_enabled());
+  EXPECT_FALSE(c.telegram_enabled());
+  EXPECT_EQ(c.slack_token, kSlackToken);
+  EXPECT_EQ(c.slack_signing_secret, kSigningSecret);
+  EXPECT_EQ(c.slack_api_url, "http://127.0.0.1:9998/api");
+  EXPECT_EQ(c.slack_limits.bot.per_second, 20);
+  EXPECT_EQ(c.slack_limits.bot.burst, 20);
+  EXPECT_EQ(c.slack_limits.chat.per_second, 2.5);
+  EXPECT_EQ(c.slack_limits.chat.burst, 6);
+  EXPECT_NE(c.describe().find("slack on via http://127.0.0.1:9998/api"), std::string::npos)
+      << c.describe();
 }
 
 TEST(Config, ReadsEveryVariable) {
@@ -79,6 +107,17 @@ TEST(Config, ErrorsNameTheVariable) {
       {"secret charset", {{"TELEGRAM_BOT_TOKEN", kToken}, {"TELEGRAM_WEBHOOK_SECRET", "a b"}},
        "TELEGRAM_WEBHOOK_SECRET: "},
       {"api url", {{"TELEGRAM_API_URL", "ftp://x"}}, "TELEGRAM_API_URL: "},
+      {"slack token without signing secret", {{"SLACK_BOT_TOKEN", kSlackToken}},
+       "SLACK_SIGNING_SECRET: "},
+      {"slack user token", {{"SLACK_BOT_TOKEN", "xoxp-1111-2222-abcdefgh"},
+                            {"SLACK_SIGNING_SECRET", kSigningSecret}},
+       "SLACK_BOT_TOKEN: "},
+      {"slack signing secret shape", {{"SLACK_BOT_TOKEN", kSlackToken},
+                                      {"SLACK_SIGNING_SECRET", "short"}},
+       "SLACK_SIGNING_SECRET: "},
+      {"slack api url", {{"SLACK_API_URL", "slack.com/api"}}, "SLACK_API_URL: "},
+      {"slack channel rate", {{"SLACK_CHANNEL_MAX_PER_SECOND", "-1"}},
+       "SLACK_CHANNEL_MAX_PER_SECOND: "},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
@@ -96,13 +135,23 @@ TEST(Config, SecretsNeverAppearInMessagesOrDescription) {
   ASSERT_FALSE(bad.errors.empty());
   for (const auto& e : bad.errors) EXPECT_EQ(e.find(secret), std::string::npos) << e;
 
+  ConfigResult bad_slack = load({{"SLACK_BOT_TOKEN", "xoxp-" + secret},
+                                 {"SLACK_SIGNING_SECRET", secret + " !"}});
+  ASSERT_EQ(bad_slack.errors.size(), 2u);
+  for (const auto& e : bad_slack.errors) EXPECT_EQ(e.find(secret), std::string::npos) << e;
+
   ConfigResult good = load({{"REDIS_URL", "redis://:" + secret + "@host:6379/0"},
                             {"TELEGRAM_BOT_TOKEN", kToken},
-                            {"TELEGRAM_WEBHOOK_SECRET", secret}});
+                            {"TELEGRAM_WEBHOOK_SECRET", secret},
+                            {"SLACK_BOT_TOKEN", kSlackToken},
+                            {"SLACK_SIGNING_SECRET", kSigningSecret}});
   ASSERT_TRUE(good.errors.empty());
   std::string d = good.config.describe();
   EXPECT_EQ(d.find(secret), std::string::npos) << d;
   EXPECT_EQ(d.find(kToken.substr(10)), std::string::npos) << d;
+  EXPECT_EQ(d.find(kSlackToken.substr(5)), std::string::npos) << d;
+  EXPECT_EQ(d.find(kSigningSecret), std::string::npos) << d;
+  EXPECT_NE(d.find("signing secret set"), std::string::npos) << d;
 }
 
 TEST(Config, EmptyVariableMeansDefault) {
@@ -115,7 +164,9 @@ TEST(Config, EmptyVariableMeansDefault) {
 TEST(Config, EveryVariableIsDocumented) {
   for (const char* name : {"PORT", "BIND", "PUBLIC_URL", "REDIS_URL", "CONTENT_DIR", "LOG_LEVEL",
                            "INSTANCE_ID", "TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET",
-                           "TELEGRAM_API_URL"}) {
+                           "TELEGRAM_API_URL", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET",
+                           "SLACK_API_URL", "SLACK_MAX_PER_SECOND", "SLACK_CHANNEL_MAX_PER_SECOND",
+                           "SLACK_CHANNEL_BURST"}) {
     SCOPED_TRACE(name);
     bool found = false;
     for (const auto& v : variables()) found = found || std::string(v.name) == name;

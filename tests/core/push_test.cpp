@@ -147,7 +147,7 @@ TEST(Push, FirstEnrolmentSchedulesTheDailyPushAndExplainsIt) {
   Decision d = l.command("start", "alpha");
   EXPECT_EQ(l.due(), utc(2024, 5, 11, 9, 30));  // DEFAULT_LESSON_TIME in DEFAULT_TZ
   EXPECT_TRUE(mentions(d, "Each day at 09:30 (UTC)")) << text_of(d);
-  EXPECT_TRUE(mentions(d, "/timezone Europe/Berlin")) << text_of(d);
+  EXPECT_TRUE(mentions(d, "timezone Europe/Berlin")) << text_of(d);
   // Told once: a second course does not repeat it.
   Decision again = l.command("start", "gamma");
   EXPECT_FALSE(mentions(again, "Each day")) << text_of(again);
@@ -221,7 +221,7 @@ TEST(Push, RemindersNudgeWithTheSameButtonThenPauseAndSayHowToResume) {
   EXPECT_TRUE(l.state().profile.paused);
   EXPECT_EQ(l.due(), Time{});
   EXPECT_TRUE(mentions(paused, "paused your daily lessons")) << text_of(paused);
-  EXPECT_TRUE(mentions(paused, "/resume")) << text_of(paused);
+  EXPECT_TRUE(mentions(paused, "resume")) << text_of(paused);
   EXPECT_EQ(l.state().enrollment("alpha")->step, 0);  // no new lesson piled up meanwhile
 
   // Any reply ends a pause the bot made: pushes start again from the next lesson time.
@@ -274,7 +274,7 @@ TEST(Push, AnUnansweredStepGetsANudgeInsteadOfANewLesson) {
   EXPECT_EQ(l.state().enrollment("alpha")->step, 0);
   Decision monday = l.tick_when_due();
   EXPECT_TRUE(l.state().profile.paused);
-  EXPECT_TRUE(mentions(monday, "/resume"));
+  EXPECT_TRUE(mentions(monday, "resume"));
 }
 
 TEST(Push, NoRemindersConfiguredPausesAtTheNextLessonTime) {
@@ -380,7 +380,7 @@ TEST(Push, PauseResumeAndStopByCommandOrWord) {
     Decision paused = say("pause");
     EXPECT_TRUE(l.state().profile.paused);
     EXPECT_EQ(l.due(), Time{});
-    EXPECT_TRUE(mentions(paused, "/resume")) << text_of(paused);
+    EXPECT_TRUE(mentions(paused, "resume")) << text_of(paused);
     // Talking while paused does not resume: the learner asked for the pause.
     l.command("progress");
     EXPECT_EQ(l.due(), Time{});
@@ -465,7 +465,7 @@ TEST(Push, WeekdaysOnlySkipsTheWeekend) {
   l.text("weekdays off");
   EXPECT_EQ(l.due(), utc(2024, 5, 11, 9, 30));
   Decision usage = l.command("weekdays", "maybe");
-  EXPECT_TRUE(mentions(usage, "/weekdays on")) << text_of(usage);
+  EXPECT_TRUE(mentions(usage, "weekdays on")) << text_of(usage);
   EXPECT_FALSE(l.state().profile.weekdays_only);
 }
 

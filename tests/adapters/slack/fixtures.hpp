@@ -1,0 +1,51 @@
+#pragma once
+
+// Reading the shared fixture corpus (tests/fixtures) from the Slack adapter's tests.
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace mc::slack::testing {
+
+/// The text of a file under tests/fixtures/ ("slack/events/x.json"); throws when unreadable so
+/// a missing fixture fails the test loudly.
+inline std::string read_fixture(const std::string& relative_path) {
+  const std::string path = std::string(MC_SOURCE_DIR) + "/tests/fixtures/" + relative_path;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read fixture " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// tests/fixtures/specs/slack_web_api_trimmed.json.
+inline const nlohmann::json& web_api_spec() {
+  static const nlohmann::json spec =
+      nlohmann::json::parse(read_fixture("specs/slack_web_api_trimmed.json"));
+  return spec;
+}
+
+/// Percent-encodes a form value (what Slack does to the payload field).
+inline std::string form_encode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '-' ||
+        u == '_' || u == '.' || u == '~') {
+      out += c;
+    } else if (u == ' ') {
+      out += '+';
+    } else {
+      out += '%';
+      out += kHex[u >> 4U];
+      out += kHex[u & 0x0FU];
+    }
+  }
+  return out;
+}
+
+}  // namespace mc::slack::testing

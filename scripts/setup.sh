@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(
-  g++ make cmake ninja-build ccache pkg-config git ca-certificates tzdata
+  g++ make cmake ninja-build ccache pkg-config git ca-certificates tzdata clang-format
   libboost1.81-dev libboost-url1.81-dev libssl-dev
   nlohmann-json3-dev libhiredis-dev libspdlog-dev libhowardhinnant-date-dev
   libgtest-dev libgmock-dev

@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 scripts/setup.sh -DMC_WERROR=ON
+scripts/check-format.sh
 cd "$BUILD_DIR"
 ctest --output-on-failure --timeout 600 -j "${JOBS:-$(nproc)}"

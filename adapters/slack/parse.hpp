@@ -77,10 +77,10 @@ std::string unescape_text(std::string_view text);
 Parsed parse_event(std::string_view body, const Identity& self = {});
 
 /// POST /slack/commands, whatever the command is called. ignored: Slack's ssl_check=1.
-/// malformed: a broken form, or no team_id, user_id or command. event: Kind::text with the command's text (Slack's escaping
-/// undone, trimmed; empty -> "start", the greeting), reply_to the user id, so answers always go
-/// to the app's DM; event_id "slack:<team>:cmd:<trigger_id>" (none without trigger_id);
-/// outside_dm when channel_id is not a DM (D...).
+/// malformed: a broken form, or no team_id, user_id or command. event: Kind::text with the
+/// command's text (Slack's escaping undone, trimmed; empty -> "start", the greeting), reply_to the
+/// user id, so answers always go to the app's DM; event_id "slack:<team>:cmd:<trigger_id>" (none
+/// without trigger_id); outside_dm when channel_id is not a DM (D...).
 Parsed parse_command(std::string_view form_body);
 
 /// POST /slack/interactivity. malformed: a broken form, no payload field, payload not a JSON

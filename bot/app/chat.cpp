@@ -1,3 +1,4 @@
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -7,8 +8,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
-
 #include <future>
 #include <iostream>
 #include <thread>
@@ -91,25 +90,27 @@ int chat(const std::vector<std::string>& args) {
   dispatch_config.consumer = "console-" + config.instance_id;
   dispatch_config.block = std::chrono::milliseconds(100);
   delivery::Dispatcher dispatcher(ex, store, dispatch_config, system_now);
-  dispatcher.add_sender(std::string(console::kRoute),
-                        [&terminal](const core::Outbound& m, int) -> asio::awaitable<core::SendOutcome> {
-                          co_return terminal.send(m);
-                        });
+  dispatcher.add_sender(
+      std::string(console::kRoute),
+      [&terminal](const core::Outbound& m, int) -> asio::awaitable<core::SendOutcome> {
+        co_return terminal.send(m);
+      });
 
   bool ok = false;
   std::promise<bool> ready;
-  asio::co_spawn(ex, wait_connected(store, std::chrono::seconds(5)), [&](std::exception_ptr, bool connected) {
-    ok = connected;
-    ready.set_value(connected);
-    if (!connected) {
-      std::cerr << "microcourse: Redis at " << config.redis.host << ":" << config.redis.port
-                << " is not reachable. Start redis-server or set REDIS_URL.\n";
-      redis.stop();
-      dispatcher.stop();
-      return;
-    }
-    asio::co_spawn(ex, dispatcher.run(), asio::detached);
-  });
+  asio::co_spawn(
+      ex, wait_connected(store, std::chrono::seconds(5)), [&](std::exception_ptr, bool connected) {
+        ok = connected;
+        ready.set_value(connected);
+        if (!connected) {
+          std::cerr << "microcourse: Redis at " << config.redis.host << ":" << config.redis.port
+                    << " is not reachable. Start redis-server or set REDIS_URL.\n";
+          redis.stop();
+          dispatcher.stop();
+          return;
+        }
+        asio::co_spawn(ex, dispatcher.run(), asio::detached);
+      });
 
   std::cout << "microcourse — learning in the terminal as \"" << name
             << "\". Type a number to press a button, /help for commands, Ctrl-D to quit.\n";
@@ -127,9 +128,9 @@ int chat(const std::vector<std::string>& args) {
       if (line == "quit" || line == "exit") break;
       std::promise<void> handled;
       asio::post(ex, [&] {
-        core::Inbound event = console::parse_line(line, name, terminal.choices(),
-                                                  "console:" + name + ":" + session + "-" +
-                                                      std::to_string(++seq));
+        core::Inbound event =
+            console::parse_line(line, name, terminal.choices(),
+                                "console:" + name + ":" + session + "-" + std::to_string(++seq));
         asio::co_spawn(
             ex,
             [&, event]() -> asio::awaitable<void> {

@@ -1,12 +1,13 @@
 #include "bot/app/config.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
 #include <cstdlib>
 #include <regex>
-#include <unistd.h>
 
 namespace mc::app {
 namespace {
@@ -80,7 +81,8 @@ const std::vector<Variable>& variables() {
       {"TELEGRAM_WEBHOOK_SECRET", "(none)",
        "secret_token given to setWebhook; required with TELEGRAM_BOT_TOKEN (1-256 of "
        "A-Z a-z 0-9 _ -)"},
-      {"TELEGRAM_API_URL", "https://api.telegram.org", "Bot API base URL (http:// for local fakes)"},
+      {"TELEGRAM_API_URL", "https://api.telegram.org",
+       "Bot API base URL (http:// for local fakes)"},
       {"TELEGRAM_MAX_PER_SECOND", "30",
        "messages per second per bot and instance (with N instances, give each 1/N of the "
        "bot's limit; raise it for paid broadcasts, up to 1000)"},
@@ -309,14 +311,13 @@ std::string Config::describe() const {
   auto secret = [](const std::string& s) { return s.empty() ? "unset" : "set"; };
   return "listen " + bind + ":" + std::to_string(port) + ", redis " + redis.host + ":" +
          std::to_string(redis.port) + "/" + std::to_string(redis.db) +
-         (redis.password.empty() ? "" : " (auth)") + ", content " + content_dir +
-         ", instance " + instance_id + ", pushes at " + core::format_clock(schedule.lesson_minute) +
-         " " + schedule.time_zone + ", telegram " +
-         (telegram_enabled() ? std::string("on via ") + telegram_api_url : "off") +
-         " (token " + secret(telegram_token) + ", secret " + secret(telegram_secret) + ")" +
-         ", slack " + (slack_enabled() ? std::string("on via ") + slack_api_url : "off") +
-         " (token " + secret(slack_token) + ", signing secret " + secret(slack_signing_secret) +
-         ")" +
+         (redis.password.empty() ? "" : " (auth)") + ", content " + content_dir + ", instance " +
+         instance_id + ", pushes at " + core::format_clock(schedule.lesson_minute) + " " +
+         schedule.time_zone + ", telegram " +
+         (telegram_enabled() ? std::string("on via ") + telegram_api_url : "off") + " (token " +
+         secret(telegram_token) + ", secret " + secret(telegram_secret) + ")" + ", slack " +
+         (slack_enabled() ? std::string("on via ") + slack_api_url : "off") + " (token " +
+         secret(slack_token) + ", signing secret " + secret(slack_signing_secret) + ")" +
          (public_url.empty() ? "" : ", public " + public_url);
 }
 

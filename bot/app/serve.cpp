@@ -1,3 +1,5 @@
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -6,7 +8,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "adapters/slack/client.hpp"
 #include "adapters/telegram/client.hpp"
@@ -143,9 +144,10 @@ int serve() {
   }
 
   http::Router router;
-  router.add(bhttp::verb::get, "/healthz", [](http::Request req) -> asio::awaitable<http::Response> {
-    co_return http::make_response(req, bhttp::status::ok, "ok\n");
-  });
+  router.add(bhttp::verb::get, "/healthz",
+             [](http::Request req) -> asio::awaitable<http::Response> {
+               co_return http::make_response(req, bhttp::status::ok, "ok\n");
+             });
   router.add(bhttp::verb::get, "/readyz",
              [&](http::Request req) -> asio::awaitable<http::Response> {
                if (!store.connected()) {
@@ -154,18 +156,17 @@ int serve() {
                }
                co_return http::make_response(req, bhttp::status::ok, "ready\n");
              });
-  router.add(bhttp::verb::get, "/metrics",
-             [&store](http::Request req) -> asio::awaitable<http::Response> {
-               // Dead letters of every instance, read from Redis at each scrape.
-               if (auto dead = co_await store.dead_letter_count()) {
-                 metrics::Registry::global().set(
-                     "microcourse_dead_letters", "Messages in the dead-letter streams (all instances)",
-                     {}, static_cast<double>(*dead));
-               }
-               co_return http::make_response(req, bhttp::status::ok,
-                                             metrics::Registry::global().render(),
-                                             "text/plain; version=0.0.4; charset=utf-8");
-             });
+  router.add(
+      bhttp::verb::get, "/metrics", [&store](http::Request req) -> asio::awaitable<http::Response> {
+        // Dead letters of every instance, read from Redis at each scrape.
+        if (auto dead = co_await store.dead_letter_count()) {
+          metrics::Registry::global().set("microcourse_dead_letters",
+                                          "Messages in the dead-letter streams (all instances)", {},
+                                          static_cast<double>(*dead));
+        }
+        co_return http::make_response(req, bhttp::status::ok, metrics::Registry::global().render(),
+                                      "text/plain; version=0.0.4; charset=utf-8");
+      });
   if (telegram_client) {
     router.add(bhttp::verb::post, "/telegram/webhook",
                telegram_webhook(engine, config.telegram_secret, bot));
@@ -200,9 +201,8 @@ int serve() {
     });
   }
   if (slack_client) {
-    dispatcher.add_sender("slack:", [&](const core::Outbound& m, int skip) {
-      return slack_client->send(m, skip);
-    });
+    dispatcher.add_sender(
+        "slack:", [&](const core::Outbound& m, int skip) { return slack_client->send(m, skip); });
   }
   dispatcher.on_unreachable([&](const core::Outbound& m) -> asio::awaitable<void> {
     core::Inbound blocked;
@@ -223,8 +223,9 @@ int serve() {
       background_finished.cancel();
     });
   } else {
-    spdlog::warn("no platform is configured (TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN): nothing to "
-                 "receive or send");
+    spdlog::warn(
+        "no platform is configured (TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN): nothing to "
+        "receive or send");
   }
   delivery::Scheduler scheduler(ex, store, engine, config.scheduler, system_now);
   asio::co_spawn(ex, scheduler.run(), [&](std::exception_ptr e) {
@@ -237,8 +238,7 @@ int serve() {
   }
   asio::steady_timer slack_startup_timer(ex);
   if (slack_client) {
-    asio::co_spawn(ex,
-                   slack_startup(*slack_client, *slack_transport, config, slack_startup_timer),
+    asio::co_spawn(ex, slack_startup(*slack_client, *slack_transport, config, slack_startup_timer),
                    asio::detached);
   }
 

@@ -24,8 +24,7 @@ std::optional<Setup> prepare() {
 
   content::LoadResult content = content::load_directory(loaded.config.content_dir);
   if (!content.ok()) {
-    std::cerr << "microcourse: the courses in " << loaded.config.content_dir
-              << " have problems:\n";
+    std::cerr << "microcourse: the courses in " << loaded.config.content_dir << " have problems:\n";
     for (const auto& p : content.problems) std::cerr << content::format(p) << "\n";
     return std::nullopt;
   }

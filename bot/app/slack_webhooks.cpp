@@ -224,7 +224,7 @@ struct SlackTransport::State : std::enable_shared_from_this<State> {
     if (verdict == slack::Verdict::ok) return std::nullopt;
     count_update("unknown", "unauthorized");
     spdlog::debug("slack: refused an unsigned request to {} ({})", std::string(req.target()),
-                 slack::to_string(verdict));
+                  slack::to_string(verdict));
     return http::json_error(req, bhttp::status::unauthorized, "invalid signature");
   }
 

@@ -532,8 +532,8 @@ class Conversation {
                    plain(" (" + zone() + "), " +
                          (state_.profile.weekdays_only ? "Monday to Friday." : "every day."))})};
     if (state_.profile.paused) {
-      doc.push_back(paragraph(
-          {plain("⏸ Paused — send "), code("resume"), plain(" to get them again.")}));
+      doc.push_back(
+          paragraph({plain("⏸ Paused — send "), code("resume"), plain(" to get them again.")}));
     } else if (Time next = plan_daily(); next != Time{}) {
       doc.push_back(paragraph({plain("Next one: "), bold(format_local(zone(), next)), plain(".")}));
     } else {

@@ -107,8 +107,8 @@ std::optional<Outbound> outbound_from_json(const json& j) {
     Outbound m;
     const json& kind = j.at("kind");
     bool known = false;
-    for (auto k : {Outbound::Kind::send, Outbound::Kind::edit, Outbound::Kind::ack,
-                   Outbound::Kind::home}) {
+    for (auto k :
+         {Outbound::Kind::send, Outbound::Kind::edit, Outbound::Kind::ack, Outbound::Kind::home}) {
       if (kind.is_string() && kind.get_ref<const std::string&>() == kind_name(k)) {
         m.kind = k;
         known = true;

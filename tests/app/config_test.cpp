@@ -101,22 +101,26 @@ TEST(Config, ErrorsNameTheVariable) {
       {"redis db", {{"REDIS_URL", "redis://localhost/x"}}, "REDIS_URL: "},
       {"log level", {{"LOG_LEVEL", "loud"}}, "LOG_LEVEL: "},
       {"public url not https", {{"PUBLIC_URL", "http://bot.example.com"}}, "PUBLIC_URL: "},
-      {"token shape", {{"TELEGRAM_BOT_TOKEN", "abc"}, {"TELEGRAM_WEBHOOK_SECRET", "x"}},
+      {"token shape",
+       {{"TELEGRAM_BOT_TOKEN", "abc"}, {"TELEGRAM_WEBHOOK_SECRET", "x"}},
        "TELEGRAM_BOT_TOKEN: "},
       {"token without secret", {{"TELEGRAM_BOT_TOKEN", kToken}}, "TELEGRAM_WEBHOOK_SECRET: "},
-      {"secret charset", {{"TELEGRAM_BOT_TOKEN", kToken}, {"TELEGRAM_WEBHOOK_SECRET", "a b"}},
+      {"secret charset",
+       {{"TELEGRAM_BOT_TOKEN", kToken}, {"TELEGRAM_WEBHOOK_SECRET", "a b"}},
        "TELEGRAM_WEBHOOK_SECRET: "},
       {"api url", {{"TELEGRAM_API_URL", "ftp://x"}}, "TELEGRAM_API_URL: "},
-      {"slack token without signing secret", {{"SLACK_BOT_TOKEN", kSlackToken}},
+      {"slack token without signing secret",
+       {{"SLACK_BOT_TOKEN", kSlackToken}},
        "SLACK_SIGNING_SECRET: "},
-      {"slack user token", {{"SLACK_BOT_TOKEN", "xoxp-1111-2222-abcdefgh"},
-                            {"SLACK_SIGNING_SECRET", kSigningSecret}},
+      {"slack user token",
+       {{"SLACK_BOT_TOKEN", "xoxp-1111-2222-abcdefgh"}, {"SLACK_SIGNING_SECRET", kSigningSecret}},
        "SLACK_BOT_TOKEN: "},
-      {"slack signing secret shape", {{"SLACK_BOT_TOKEN", kSlackToken},
-                                      {"SLACK_SIGNING_SECRET", "short"}},
+      {"slack signing secret shape",
+       {{"SLACK_BOT_TOKEN", kSlackToken}, {"SLACK_SIGNING_SECRET", "short"}},
        "SLACK_SIGNING_SECRET: "},
       {"slack api url", {{"SLACK_API_URL", "slack.com/api"}}, "SLACK_API_URL: "},
-      {"slack channel rate", {{"SLACK_CHANNEL_MAX_PER_SECOND", "-1"}},
+      {"slack channel rate",
+       {{"SLACK_CHANNEL_MAX_PER_SECOND", "-1"}},
        "SLACK_CHANNEL_MAX_PER_SECOND: "},
   };
   for (const Case& c : cases) {
@@ -135,8 +139,8 @@ TEST(Config, SecretsNeverAppearInMessagesOrDescription) {
   ASSERT_FALSE(bad.errors.empty());
   for (const auto& e : bad.errors) EXPECT_EQ(e.find(secret), std::string::npos) << e;
 
-  ConfigResult bad_slack = load({{"SLACK_BOT_TOKEN", "xoxp-" + secret},
-                                 {"SLACK_SIGNING_SECRET", secret + " !"}});
+  ConfigResult bad_slack =
+      load({{"SLACK_BOT_TOKEN", "xoxp-" + secret}, {"SLACK_SIGNING_SECRET", secret + " !"}});
   ASSERT_EQ(bad_slack.errors.size(), 2u);
   for (const auto& e : bad_slack.errors) EXPECT_EQ(e.find(secret), std::string::npos) << e;
 
@@ -162,11 +166,11 @@ TEST(Config, EmptyVariableMeansDefault) {
 }
 
 TEST(Config, EveryVariableIsDocumented) {
-  for (const char* name : {"PORT", "BIND", "PUBLIC_URL", "REDIS_URL", "CONTENT_DIR", "LOG_LEVEL",
-                           "INSTANCE_ID", "TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET",
-                           "TELEGRAM_API_URL", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET",
-                           "SLACK_API_URL", "SLACK_MAX_PER_SECOND", "SLACK_CHANNEL_MAX_PER_SECOND",
-                           "SLACK_CHANNEL_BURST"}) {
+  for (const char* name :
+       {"PORT", "BIND", "PUBLIC_URL", "REDIS_URL", "CONTENT_DIR", "LOG_LEVEL", "INSTANCE_ID",
+        "TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_API_URL", "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET", "SLACK_API_URL", "SLACK_MAX_PER_SECOND",
+        "SLACK_CHANNEL_MAX_PER_SECOND", "SLACK_CHANNEL_BURST"}) {
     SCOPED_TRACE(name);
     bool found = false;
     for (const auto& v : variables()) found = found || std::string(v.name) == name;

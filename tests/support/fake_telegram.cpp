@@ -32,8 +32,8 @@ struct Bucket {
     if (per_second <= 0) return true;
     if (tokens < 0 && last == SteadyClock::time_point{}) tokens = burst;
     if (last != SteadyClock::time_point{}) {
-      tokens = std::min(burst,
-                        tokens + std::chrono::duration<double>(now - last).count() * per_second);
+      tokens =
+          std::min(burst, tokens + std::chrono::duration<double>(now - last).count() * per_second);
     }
     last = now;
     if (tokens < 1) return false;
@@ -89,17 +89,15 @@ std::string chat_key(const nlohmann::json& v) {
 }  // namespace
 
 HtmlCheck check_telegram_html(std::string_view html) {
-  static const std::set<std::string> kTags = {"b",    "strong", "i",      "em",   "u",
-                                              "ins",  "s",      "strike", "del",  "span",
-                                              "tg-spoiler", "a", "tg-emoji", "code", "pre",
-                                              "blockquote"};
+  static const std::set<std::string> kTags = {
+      "b",   "strong", "i",          "em", "u",        "ins",  "s",   "strike",
+      "del", "span",   "tg-spoiler", "a",  "tg-emoji", "code", "pre", "blockquote"};
   HtmlCheck r;
   std::vector<std::string> open;
   std::size_t i = 0;
   auto error = [&](std::string what) {
     r.ok = false;
-    r.error = "Bad Request: can't parse entities: " + what + " at byte offset " +
-              std::to_string(i);
+    r.error = "Bad Request: can't parse entities: " + what + " at byte offset " + std::to_string(i);
     return r;
   };
   while (i < html.size()) {
@@ -235,7 +233,8 @@ struct FakeTelegram::Impl {
     }
     const std::string chat = p.contains("chat_id") ? chat_key(p["chat_id"]) : "";
     if (is_message_method(method)) {
-      if (blocked.count(chat) != 0) return {403, fail(403, "Forbidden: bot was blocked by the user")};
+      if (blocked.count(chat) != 0)
+        return {403, fail(403, "Forbidden: bot was blocked by the user")};
       auto now = SteadyClock::now();
       auto [it, fresh] = chats.try_emplace(chat);
       if (fresh) {
@@ -252,9 +251,11 @@ struct FakeTelegram::Impl {
       }
     }
     if (method == "getMe") return {200, ok(bot_user())};
-    if (method == "setWebhook") return {200, {{"ok", true}, {"result", true}, {"description", "Webhook was set"}}};
+    if (method == "setWebhook")
+      return {200, {{"ok", true}, {"result", true}, {"description", "Webhook was set"}}};
     if (method == "answerCallbackQuery") {
-      if (p.value("text", "").size() > 200 * 4) return {400, fail(400, "Bad Request: MESSAGE_TOO_LONG")};
+      if (p.value("text", "").size() > 200 * 4)
+        return {400, fail(400, "Bad Request: MESSAGE_TOO_LONG")};
       return {200, ok(true)};
     }
     if (method == "sendMessage" || method == "editMessageText") {
@@ -297,8 +298,8 @@ struct FakeTelegram::Impl {
       messages[chat][id] = Stored{visible, markup};
       long long chat_id = 0;
       std::from_chars(chat.data(), chat.data() + chat.size(), chat_id);
-      nlohmann::json chat_json = {{"id", chat_id},
-                                  {"type", !chat.empty() && chat.front() == '-' ? "group" : "private"}};
+      nlohmann::json chat_json = {
+          {"id", chat_id}, {"type", !chat.empty() && chat.front() == '-' ? "group" : "private"}};
       return {200, ok({{"message_id", id},
                        {"from", bot_user()},
                        {"chat", chat_json},
@@ -350,7 +351,8 @@ FakeTelegram::FakeTelegram(FakeTelegramOptions options)
       impl_->ioc.get_executor(), config,
       [impl](http::Request req) { return impl->handle(std::move(req)); });
   auto endpoint = impl_->server->listen();
-  if (!endpoint) throw std::runtime_error("fake telegram: cannot listen: " + endpoint.error().message());
+  if (!endpoint)
+    throw std::runtime_error("fake telegram: cannot listen: " + endpoint.error().message());
   impl_->port = endpoint->port();
   impl_->server->start();
   impl_->thread = std::thread([impl] { impl->ioc.run(); });

@@ -18,7 +18,8 @@ struct SendOutcome {
   std::chrono::milliseconds retry_after{0};
   std::string reason;  ///< the platform's error text, never a secret
   /// A message rendered as several platform messages (a long lesson split in parts): how many
-  /// parts were accepted before the failure, so a retry resumes after them instead of repeating.
+  /// parts, counted from the first (those skipped on this try included), have been accepted, so
+  /// a retry passes it back as skip_parts and resumes after them instead of repeating them.
   int parts_done = 0;
 
   static SendOutcome ok() { return {}; }

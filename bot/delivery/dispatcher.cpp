@@ -169,7 +169,8 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
         co_return;
       }
       core::SendOutcome outcome = co_await (*sender)(m, entry.parts_done);
-      entry.parts_done += outcome.parts_done;
+      // parts_done counts from the message's first part (the skipped ones included).
+      entry.parts_done = std::max(entry.parts_done, outcome.parts_done);
       using Status = core::SendOutcome::Status;
       switch (outcome.status) {
         case Status::sent:

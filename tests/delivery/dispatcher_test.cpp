@@ -216,6 +216,27 @@ TEST_F(DispatcherTest, DeliversEverythingAfterInjectedServerErrors) {
   EXPECT_EQ(outbox_length(), 0);  // every entry acked
 }
 
+// A lesson long enough for three Telegram messages, whose second and third parts each fail once:
+// every part arrives exactly once, in order (a retry resumes after the parts already accepted).
+TEST_F(DispatcherTest, ALongMessageFailingTwiceMidwayArrivesWholeOnce) {
+  start_fake(generous());
+  core::Outbound m = test::chat_message(learner("500"), chat("500"), "", "long");
+  m.body.clear();
+  for (const char* part : {"first", "second", "third"}) {
+    m.body.push_back(core::paragraph(std::string(part) + " " + std::string(4000, 'x')));
+  }
+  put(learner("500"), {m});
+  fake_->fail_calls({2, 4});  // part 2 on its first try, part 3 on its first try
+  Running& r = start(fast_config(), unlimited());
+  wait_accepted(3);
+  stop(r);
+  std::vector<std::string> starts;
+  for (const auto& c : accepted()) starts.push_back(text_of(c).substr(0, text_of(c).find(' ')));
+  EXPECT_EQ(starts, (std::vector<std::string>{"first", "second", "third"}));
+  EXPECT_TRUE(dead_reasons().empty());
+  EXPECT_EQ(outbox_length(), 0);
+}
+
 TEST_F(DispatcherTest, DeadLettersAfterMaxAttemptsWithTheReason) {
   start_fake(generous());
   fake_->fail_next(1000, 500);

@@ -181,6 +181,8 @@ struct FakeTelegram::Impl {
   std::vector<FakeCall> calls;
   std::vector<std::string> violations;
   int fail_remaining = 0;
+  std::set<int> fail_at;  // call numbers counted by `counted`
+  int counted = 0;
   unsigned fail_status = 502;
   int rate_limited = 0;
   std::set<std::string> blocked;
@@ -223,8 +225,9 @@ struct FakeTelegram::Impl {
 
   // Decides the answer to one call; the caller records it. Runs under the mutex.
   std::pair<unsigned, nlohmann::json> answer(const std::string& method, const nlohmann::json& p) {
-    if (fail_remaining > 0) {
-      --fail_remaining;
+    const bool fail_this = fail_at.erase(++counted) > 0;
+    if (fail_remaining > 0 || fail_this) {
+      if (!fail_this) --fail_remaining;
       return {fail_status, fail(static_cast<int>(fail_status), "Internal Server Error")};
     }
     if (auto problem = spec_problem(method, p); !problem.empty()) {
@@ -389,6 +392,13 @@ bool FakeTelegram::wait_for(const std::function<bool(const std::vector<FakeCall>
 void FakeTelegram::clear() {
   std::lock_guard lock(impl_->mutex);
   impl_->calls.clear();
+}
+
+void FakeTelegram::fail_calls(std::set<int> call_numbers, unsigned status) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->fail_at = std::move(call_numbers);
+  impl_->counted = 0;
+  impl_->fail_status = status;
 }
 
 void FakeTelegram::fail_next(int n, unsigned status) {

@@ -63,6 +63,9 @@ class FakeTelegram {
 
   /// The next `n` calls answer `status` (500, 502, ...) without doing anything.
   void fail_next(int n, unsigned status = 502);
+  /// These calls (counted from 1 over every call the fake receives from now on) answer
+  /// `status`: a failure in the middle of a sequence, such as the second part of a long message.
+  void fail_calls(std::set<int> call_numbers, unsigned status = 502);
   /// Messages to this chat answer 403 "Forbidden: bot was blocked by the user".
   void block_chat(const std::string& chat_id);
   int rate_limited() const;  ///< 429 answers given so far

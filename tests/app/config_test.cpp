@@ -86,6 +86,12 @@ TEST(Config, ReadsEveryVariable) {
   EXPECT_EQ(c.telegram_api_url, "http://127.0.0.1:9999");
 }
 
+TEST(Config, AcceptsWarningAsTheNameOfWarn) {
+  ConfigResult r = load({{"LOG_LEVEL", "warning"}});
+  ASSERT_TRUE(r.errors.empty()) << r.errors.front();
+  EXPECT_EQ(r.config.log_level, "warn");
+}
+
 TEST(Config, ErrorsNameTheVariable) {
   struct Case {
     const char* name;
@@ -103,6 +109,17 @@ TEST(Config, ErrorsNameTheVariable) {
       {"public url not https", {{"PUBLIC_URL", "http://bot.example.com"}}, "PUBLIC_URL: "},
       {"token shape",
        {{"TELEGRAM_BOT_TOKEN", "abc"}, {"TELEGRAM_WEBHOOK_SECRET", "x"}},
+       "TELEGRAM_BOT_TOKEN: "},
+      {"token without bot id",
+       {{"TELEGRAM_BOT_TOKEN", ":AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"},
+        {"TELEGRAM_WEBHOOK_SECRET", "x"}},
+       "TELEGRAM_BOT_TOKEN: "},
+      {"token with a short secret",
+       {{"TELEGRAM_BOT_TOKEN", "123456:AAHdqTcv"}, {"TELEGRAM_WEBHOOK_SECRET", "x"}},
+       "TELEGRAM_BOT_TOKEN: "},
+      {"token with a space",
+       {{"TELEGRAM_BOT_TOKEN", "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw "},
+        {"TELEGRAM_WEBHOOK_SECRET", "x"}},
        "TELEGRAM_BOT_TOKEN: "},
       {"token without secret", {{"TELEGRAM_BOT_TOKEN", kToken}}, "TELEGRAM_WEBHOOK_SECRET: "},
       {"secret charset",

@@ -69,6 +69,9 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
   // returns one of them again (it sat in a queue longer than reclaim_idle) must not queue it
   // twice, and the keeper touches them all so no other instance takes them over.
   std::set<std::string> held;
+  // Held entries another instance has taken over (the keeper found them owned by someone else,
+  // or finished): they are dropped unsent when their turn comes.
+  std::set<std::string> lost;
 
   metrics::Registry& metrics = metrics::Registry::global();
 
@@ -84,7 +87,12 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void enqueue(store::OutboxEntry entry) {
-    if (!held.insert(held_key(entry)).second) return;  // already ours, in a queue
+    if (!held.insert(held_key(entry)).second) {
+      // Already in a queue here. A reclaim returned it, so it is ours again in Redis even if
+      // the keeper had seen another instance take it (that one stalled in turn).
+      lost.erase(held_key(entry));
+      return;
+    }
     std::string key = entry.message.to.route + "/" + entry.message.to.chat;
     auto& queue = queues[key];
     queue.push_back(std::move(entry));
@@ -107,6 +115,7 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
         spdlog::error("dispatcher: sending {} failed unexpectedly: {}", entry.id, e.what());
       }
       self->held.erase(held_key(entry));
+      self->lost.erase(held_key(entry));
       it = self->queues.find(key);
       it->second.pop_front();
       --self->in_flight;
@@ -163,6 +172,13 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
       }
       if (!stopping) {
         co_await hold(limiter.reserve_bot(m.to.route, std::chrono::steady_clock::now()));
+      }
+      if (lost.count(held_key(entry)) != 0) {
+        // This instance was too slow to keep it: another one has it now and sends it.
+        spdlog::info("dispatcher: outbox entry {} was taken over by another instance", entry.id);
+        metrics.inc("microcourse_outbox_lost_total",
+                    "Held outbox entries another instance took over before they were sent");
+        co_return;
       }
       if (stopping) {
         co_await hand_back(entry);
@@ -252,13 +268,25 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
 
   // Resets the idle time of every entry this instance holds, so that entries waiting in a
   // chat's queue (behind rate limits or a retry backoff) are not mistaken for a crashed
-  // instance's and taken over.
+  // instance's and taken over. One script call per stream; entries another instance took over
+  // meanwhile (this one stalled for longer than reclaim_idle) are marked lost, not taken back.
   asio::awaitable<void> touch_held() {
-    std::vector<store::OutboxEntry> entries;
+    std::map<std::pair<int, std::string>, std::vector<std::string>> by_stream;
     for (const auto& [key, queue] : queues) {
-      for (const auto& e : queue) entries.push_back(e);
+      for (const auto& e : queue) by_stream[{e.partition, e.platform}].push_back(e.id);
     }
-    for (const auto& e : entries) (void)co_await store.touch(e, config.consumer);
+    for (auto& [stream, ids] : by_stream) {
+      auto gone =
+          co_await store.touch(stream.first, stream.second, std::move(ids), config.consumer);
+      if (!gone) continue;  // Redis is away: try again next round
+      for (const auto& id : *gone) {
+        store::OutboxEntry ref;
+        ref.partition = stream.first;
+        ref.platform = stream.second;
+        ref.id = id;
+        if (held.count(held_key(ref)) != 0) lost.insert(held_key(ref));
+      }
+    }
   }
 
   asio::awaitable<void> keeper() {

@@ -82,7 +82,7 @@ Engine::Engine(const core::Catalog& catalog, store::Store& store, NowFn now,
                core::ScheduleDefaults schedule)
     : catalog_(catalog), store_(store), now_(std::move(now)), schedule_(std::move(schedule)) {}
 
-boost::asio::awaitable<boost::system::result<Handled>> Engine::handle(const core::Inbound& event) {
+boost::asio::awaitable<boost::system::result<Handled>> Engine::handle(core::Inbound event) {
   auto& metrics = metrics::Registry::global();
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     auto loaded = co_await store_.load(event.learner);
@@ -110,7 +110,7 @@ boost::asio::awaitable<boost::system::result<Handled>> Engine::handle(const core
   co_return gave_up(event.learner);
 }
 
-boost::asio::awaitable<boost::system::result<Ticked>> Engine::tick(const std::string& learner) {
+boost::asio::awaitable<boost::system::result<Ticked>> Engine::tick(std::string learner) {
   auto& metrics = metrics::Registry::global();
   auto count = [&](Ticked t) {
     metrics.inc("microcourse_scheduled_pushes_total", "Scheduled pushes run, by outcome",

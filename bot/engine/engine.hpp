@@ -34,6 +34,8 @@ enum class Ticked {
   missing,    ///< no such learner: the orphaned schedule entry was removed
 };
 
+/// Its coroutines take their arguments by value: they are co_spawned as often as co_awaited, and
+/// a reference would dangle once the spawning expression ends.
 class Engine {
  public:
   /// `schedule` holds the deployment's scheduling defaults (DEFAULT_TZ, DEFAULT_LESSON_TIME,
@@ -45,13 +47,13 @@ class Engine {
   /// The learner's next push (the decided state's push.next_due) is committed to the schedule
   /// in the same step. An error means the store could not be reached: nothing was committed
   /// and the platform should retry later (the webhook answers 503).
-  boost::asio::awaitable<boost::system::result<Handled>> handle(const core::Inbound& event);
+  boost::asio::awaitable<boost::system::result<Handled>> handle(core::Inbound event);
 
   /// Runs the scheduled push of `learner` (claimed from the schedule by the scheduler): a
   /// `tick` event with id core::tick_event_id(learner, due), so a push claimed twice is made
   /// once; the version check makes a concurrent event and a push decide one after the other.
   /// An error leaves the claim to expire, after which the push is due again.
-  boost::asio::awaitable<boost::system::result<Ticked>> tick(const std::string& learner);
+  boost::asio::awaitable<boost::system::result<Ticked>> tick(std::string learner);
 
   const core::Catalog& catalog() const { return catalog_; }
   const core::ScheduleDefaults& schedule() const { return schedule_; }

@@ -35,6 +35,25 @@ redis.call('XDEL', KEYS[1], ARGV[2])
 return 1
 )lua";
 
+// Only entries the consumer still owns: a plain XCLAIM would take an entry back from the
+// instance that reclaimed it, and then both would send it.
+const std::string_view kTouch = R"lua(
+local mine, lost = {}, {}
+for i = 3, #ARGV do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+  if p[1] and p[1][2] == ARGV[2] then
+    mine[#mine + 1] = ARGV[i]
+  else
+    lost[#lost + 1] = ARGV[i]
+  end
+end
+if #mine > 0 then
+  mine[#mine + 1] = 'JUSTID'
+  redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, unpack(mine))
+end
+return lost
+)lua";
+
 // XACK first: an entry another consumer already finished must not be sent again.
 const std::string_view kRetry = R"lua(
 if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then

@@ -16,6 +16,10 @@ extern const std::string_view kCommit;
 /// KEYS: outbox stream. ARGV: group, entry id. XACK + XDEL.
 extern const std::string_view kAck;
 
+/// KEYS: outbox stream. ARGV: group, consumer, entry ids... Resets the idle time of the entries
+/// the consumer still owns (XCLAIM JUSTID) and returns the ids it no longer owns.
+extern const std::string_view kTouch;
+
 /// KEYS: outbox stream. ARGV: group, entry id, message JSON, attempt, parts, not before (ms).
 /// Returns 1 when re-queued, 0 when the entry was no longer pending.
 extern const std::string_view kRetry;

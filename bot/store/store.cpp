@@ -28,6 +28,7 @@ using Args = std::vector<std::string>;
 enum ScriptId {
   kCommitScript,
   kAckScript,
+  kTouchScript,
   kRetryScript,
   kDeadLetterScript,
   kClaimDueScript,
@@ -49,10 +50,11 @@ std::string sha1_hex(std::string_view text) {
   return std::string(out, 40);
 }
 
-const std::array<Script, 6>& all_scripts() {
-  static const std::array<Script, 6> table = {
+const std::array<Script, 7>& all_scripts() {
+  static const std::array<Script, 7> table = {
       Script{scripts::kCommit, sha1_hex(scripts::kCommit)},
       Script{scripts::kAck, sha1_hex(scripts::kAck)},
+      Script{scripts::kTouch, sha1_hex(scripts::kTouch)},
       Script{scripts::kRetry, sha1_hex(scripts::kRetry)},
       Script{scripts::kDeadLetter, sha1_hex(scripts::kDeadLetter)},
       Script{scripts::kClaimDue, sha1_hex(scripts::kClaimDue)},
@@ -473,16 +475,32 @@ boost::asio::awaitable<result<void>> Store::ack(const OutboxEntry& entry) {
   co_return result<void>{};
 }
 
-boost::asio::awaitable<result<void>> Store::touch(const OutboxEntry& entry, std::string consumer) {
-  if (!valid_entry(entry) || consumer.empty()) co_return Errc::invalid_argument;
-  Args cmd{"XCLAIM",      outbox_key(config_.prefix, entry.partition, entry.platform),
-           config_.group, std::move(consumer),
-           "0",           entry.id,
-           "JUSTID"};
-  auto r = co_await redis_.command(std::move(cmd));
-  if (!r) co_return r.error();
-  if (r->is_error()) co_return unexpected(redis_, "XCLAIM", *r);
-  co_return result<void>{};
+boost::asio::awaitable<result<std::vector<std::string>>> Store::touch(int partition,
+                                                                      std::string platform,
+                                                                      std::vector<std::string> ids,
+                                                                      std::string consumer) {
+  std::vector<std::string> lost;
+  if (!valid_partition(partition) || platform.empty() || consumer.empty()) {
+    co_return Errc::invalid_argument;
+  }
+  // In slices: one script call stays short (Redis runs nothing else meanwhile) and within Lua's
+  // unpack() limit.
+  constexpr std::size_t kSlice = 500;
+  for (std::size_t at = 0; at < ids.size(); at += kSlice) {
+    const std::size_t end = std::min(ids.size(), at + kSlice);
+    Args keys{outbox_key(config_.prefix, partition, platform)};
+    Args args{config_.group, consumer};
+    args.insert(args.end(), ids.begin() + at, ids.begin() + end);
+    auto r = co_await eval(redis_, kTouchScript, std::move(keys), std::move(args));
+    if (!r) co_return r.error();
+    if (is_error(*r, "NOGROUP")) {  // the stream is gone (FLUSHDB): nothing is ours any more
+      lost.insert(lost.end(), ids.begin() + at, ids.begin() + end);
+      continue;
+    }
+    if (r->type != Reply::Type::array) co_return unexpected(redis_, "touch", *r);
+    for (const Reply& id : r->elements) lost.push_back(id.str);
+  }
+  co_return lost;
 }
 
 boost::asio::awaitable<result<void>> Store::retry(const OutboxEntry& entry, core::Time not_before,

@@ -131,10 +131,13 @@ class Store {
   /// (at most `count` in total).
   boost::asio::awaitable<boost::system::result<std::vector<OutboxEntry>>> reclaim_outbox(
       std::string consumer, std::chrono::milliseconds min_idle, int count);
-  /// Resets the idle time of an entry this consumer holds (XCLAIM ... JUSTID), so a long wait
-  /// before a retry is not mistaken for a crash and reclaimed by another instance.
-  boost::asio::awaitable<boost::system::result<void>> touch(const OutboxEntry& entry,
-                                                            std::string consumer);
+  /// Resets the idle time of entries `consumer` holds (XCLAIM ... JUSTID), so a long wait behind
+  /// a rate limit or before a retry is not mistaken for a crash and reclaimed by another
+  /// instance. `ids` are entries of one stream (a partition's outbox for `platform`). Returns
+  /// the ids the consumer no longer owns — another instance took them over, or they are
+  /// finished — which it must not send.
+  boost::asio::awaitable<boost::system::result<std::vector<std::string>>> touch(
+      int partition, std::string platform, std::vector<std::string> ids, std::string consumer);
   /// Done with an entry: XACK + XDEL.
   boost::asio::awaitable<boost::system::result<void>> ack(const OutboxEntry& entry);
   /// Re-queues an entry for a later attempt (new entry with attempt+1, then ack of the old one,

@@ -353,6 +353,33 @@ TEST_F(DispatcherTest, EntriesWaitingBehindLimitsAreNotTakenOverByAnotherInstanc
   EXPECT_EQ(b.sends_started, 0) << "the second instance took over entries the first still held";
 }
 
+TEST_F(DispatcherTest, AnEntryTakenOverWhileItWaitedIsNotSentByItsFormerHolder) {
+  start_fake(generous());
+  for (int i = 1; i <= 4; ++i) {
+    put(learner("31"),
+        {test::chat_message(learner("31"), chat("31"), "m" + std::to_string(i), "k")});
+  }
+  const RouteLimits slow{Limit{0, 1}, Limit{2, 1}, Limit{}};
+  DispatcherConfig config = fast_config("instance-a");
+  config.reclaim_idle = 300ms;
+  Running& a = start(config, slow);
+  drive([&] { return a.dispatcher->in_flight() == 4; });  // m4 waits a second or so
+  // A stalled past reclaim_idle, and instance B took its last entry over and sent it: A must
+  // drop it rather than send it again.
+  const std::string stream =
+      store::outbox_key("mc", store::partition_of(learner("31")), "telegram");
+  auto pending = raw({"XPENDING", stream, "senders", "-", "+", "10", "instance-a"});
+  ASSERT_GE(pending.elements.size(), 3u);
+  const std::string last = pending.elements.back().elements[0].str;
+  raw({"XCLAIM", stream, "senders", "instance-b", "0", last, "JUSTID"});
+  raw({"XACK", stream, "senders", last});
+  raw({"XDEL", stream, last});
+
+  drive([&] { return a.dispatcher->in_flight() == 0; });
+  EXPECT_EQ(by_chat()["31"], (std::vector<std::string>{"m1", "m2", "m3"}));
+  EXPECT_EQ(outbox_length(), 0);
+}
+
 TEST_F(DispatcherTest, StopFinishesTheSendInFlightAndHandsBackTheRest) {
   test::FakeTelegramOptions options = generous();
   options.latency = 800ms;  // the first send is still in flight when stop() comes

@@ -480,6 +480,47 @@ TEST_F(StoreTest, AnotherConsumerReclaimsEntriesReadButNotAcked) {
   EXPECT_TRUE(none->empty());
 }
 
+TEST_F(StoreTest, TouchKeepsOwnEntriesAndNeverTakesBackOnesAnotherInstanceTookOver) {
+  ASSERT_TRUE(run(store_->ensure_groups()));
+  const std::string id = "telegram:1:42";
+  ASSERT_EQ(commit(commit_of(
+                id, 0, 1,
+                {message(id, "one", "e#0"), message(id, "two", "e#1"), message(id, "three", "e#2")},
+                "e")),
+            CommitStatus::committed);
+  auto held = read("slow-a");
+  ASSERT_EQ(held.size(), 3u);
+  const std::string stream = outbox_key("mc", partition_of(id), "console");
+  // A stalled: its first entry has been idle for ten minutes, B took the second over, and B
+  // has taken over, sent and acked the third.
+  raw({"XCLAIM", stream, "senders", "slow-a", "0", held[0].id, "IDLE", "600000", "JUSTID"});
+  raw({"XCLAIM", stream, "senders", "b", "0", held[1].id, held[2].id, "JUSTID"});
+  ASSERT_TRUE(run(store_->ack(held[2])));
+
+  auto lost = run(
+      store_->touch(held[0].partition, "console", {held[0].id, held[1].id, held[2].id}, "slow-a"));
+  ASSERT_TRUE(lost) << lost.error().message();
+  EXPECT_EQ(*lost, (std::vector<std::string>{held[1].id, held[2].id}));
+
+  auto owner = [&](const std::string& entry) {
+    auto p = raw({"XPENDING", stream, "senders", entry, entry, "1"});
+    return p.elements.empty()
+               ? std::pair<std::string, long long>{"", 0}
+               : std::pair{p.elements[0].elements[1].str, p.elements[0].elements[2].integer};
+  };
+  auto [first_owner, first_idle] = owner(held[0].id);
+  EXPECT_EQ(first_owner, "slow-a");
+  EXPECT_LT(first_idle, 60'000) << "the touch did not reset the idle time";
+  EXPECT_EQ(owner(held[1].id).first, "b") << "the touch took an entry back from B";
+  EXPECT_EQ(owner(held[2].id).first, "") << "a finished entry came back";
+
+  auto none = run(store_->touch(held[0].partition, "console", {}, "slow-a"));
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+  EXPECT_FALSE(run(store_->touch(-1, "console", {held[0].id}, "slow-a")));
+  EXPECT_FALSE(run(store_->touch(held[0].partition, "console", {held[0].id}, "")));
+}
+
 TEST_F(StoreTest, BlockingReadOnItsOwnConnectionDoesNotDelayCommits) {
   reader_ = connect();
   Store store(*redis_, *reader_);

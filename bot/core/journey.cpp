@@ -740,8 +740,9 @@ class Conversation {
       std::string status;
       switch (e.status) {
         case Enrollment::Status::active:
-          status = "in progress · " + std::to_string(e.correct) + "/" + std::to_string(e.answered) +
-                   " answers right so far";
+          status = e.answered == 0 ? "in progress · no questions answered yet"
+                                   : "in progress · " + std::to_string(e.correct) + "/" +
+                                         std::to_string(e.answered) + " answers right so far";
           break;
         case Enrollment::Status::passed:
           status = "✅ passed · score " + std::to_string(e.best_score) + "%";

@@ -416,6 +416,8 @@ TEST(Journey, WordsAndCommandsMeanTheSame) {
 TEST(Journey, ProgressShowsBarsAndScores) {
   Learner l;
   to_first_question(l);
+  std::string before = text_of(l.command("progress").out.at(0));
+  EXPECT_NE(before.find("in progress · no questions answered yet"), std::string::npos) << before;
   l.press(answer("alpha", 2, 2));
   Decision d = l.command("progress");
   ASSERT_EQ(d.out.size(), 1u);

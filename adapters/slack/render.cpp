@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "adapters/slack/parse.hpp"
+#include "bot/core/utf8.hpp"
 
 namespace mc::slack {
 namespace {
@@ -13,32 +14,7 @@ using core::Block;
 using core::Span;
 using nlohmann::json;
 
-/// Bytes of the UTF-8 sequence starting at s[i]; 1 for a byte that starts no valid sequence.
-std::size_t sequence_length(std::string_view s, std::size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  std::size_t n = 1;
-  if ((c & 0xE0U) == 0xC0U) {
-    n = 2;
-  } else if ((c & 0xF0U) == 0xE0U) {
-    n = 3;
-  } else if ((c & 0xF8U) == 0xF0U) {
-    n = 4;
-  }
-  if (i + n > s.size()) return 1;
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0U) != 0x80U) return 1;
-  }
-  return n;
-}
-
-/// Byte offsets of each code point of `s`, plus s.size() at the end.
-std::vector<std::size_t> code_point_offsets(std::string_view s) {
-  std::vector<std::size_t> offsets;
-  offsets.reserve(s.size() + 1);
-  for (std::size_t i = 0; i < s.size(); i += sequence_length(s, i)) offsets.push_back(i);
-  offsets.push_back(s.size());
-  return offsets;
-}
+using core::code_point_offsets;
 
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
 
@@ -55,7 +31,7 @@ std::string_view utf16_prefix(std::string_view s, std::size_t limit) {
   std::size_t units = 0;
   std::size_t i = 0;
   while (i < s.size()) {
-    const std::size_t n = sequence_length(s, i);
+    const std::size_t n = core::utf8_sequence_length(s, i);
     const std::size_t u = n == 4 ? 2 : 1;
     if (units + u > limit) break;
     units += u;
@@ -556,7 +532,7 @@ std::vector<ApiCall> render_home(const core::Outbound& message) {
 std::size_t utf16_length(std::string_view s) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < s.size();) {
-    const std::size_t len = sequence_length(s, i);
+    const std::size_t len = core::utf8_sequence_length(s, i);
     n += len == 4 ? 2 : 1;  // a 4-byte sequence is a surrogate pair in UTF-16
     i += len;
   }

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "bot/core/action.hpp"
+#include "bot/core/utf8.hpp"
 
 namespace mc::telegram {
 namespace {
@@ -19,33 +20,7 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxToastChars = 200;  // answerCallbackQuery text: 0-200 characters
 
-/// Bytes of the UTF-8 sequence starting at s[i]; 1 for a byte that starts no valid sequence, so
-/// invalid input still advances one byte at a time and is never cut inside a valid sequence.
-std::size_t sequence_length(std::string_view s, std::size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  std::size_t n = 1;
-  if ((c & 0xE0U) == 0xC0U) {
-    n = 2;
-  } else if ((c & 0xF0U) == 0xE0U) {
-    n = 3;
-  } else if ((c & 0xF8U) == 0xF0U) {
-    n = 4;
-  }
-  if (i + n > s.size()) return 1;
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0U) != 0x80U) return 1;
-  }
-  return n;
-}
-
-/// Byte offsets of each code point of `s`, plus s.size() at the end.
-std::vector<std::size_t> code_point_offsets(std::string_view s) {
-  std::vector<std::size_t> offsets;
-  offsets.reserve(s.size() + 1);
-  for (std::size_t i = 0; i < s.size(); i += sequence_length(s, i)) offsets.push_back(i);
-  offsets.push_back(s.size());
-  return offsets;
-}
+using core::code_point_offsets;
 
 std::size_t code_points(std::string_view s) { return code_point_offsets(s).size() - 1; }
 
@@ -355,7 +330,7 @@ std::size_t html_visible_length(std::string_view html) {
       ++n;
       continue;
     }
-    i += sequence_length(html, i);
+    i += core::utf8_sequence_length(html, i);
     ++n;
   }
   return n;

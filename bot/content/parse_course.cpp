@@ -14,6 +14,7 @@
 #include "bot/content/loader.hpp"
 #include "bot/content/parsed_file.hpp"
 #include "bot/core/markup.hpp"
+#include "bot/core/utf8.hpp"
 
 namespace mc::content {
 namespace {

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "bot/core/utf8.hpp"
+
 namespace mc::core {
 namespace {
 
@@ -245,14 +247,6 @@ std::string plain_text(const Doc& doc) {
     for (const Span& s : b.spans) out += s.text;
   }
   return out;
-}
-
-std::size_t utf8_length(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) {
-    if ((c & 0xC0U) != 0x80U) ++n;
-  }
-  return n;
 }
 
 std::size_t visible_length(const Doc& doc) { return utf8_length(plain_text(doc)); }

@@ -50,7 +50,4 @@ std::string plain_text(const Doc& doc);
 /// Number of user-visible characters (UTF-8 code points) of the plain text.
 std::size_t visible_length(const Doc& doc);
 
-/// Number of UTF-8 code points in `s` (invalid bytes count one each).
-std::size_t utf8_length(std::string_view s);
-
 }  // namespace mc::core

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bot/core/markup.hpp"
+#include "bot/core/utf8.hpp"
 #include "bot_api_spec.hpp"
 
 namespace mc::telegram {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <boost/system/errc.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <charconv>
 
 #include "adapters/slack/parse.hpp"
@@ -69,23 +71,6 @@ std::string body_of(const json& params) {
   if (params.is_null()) return "{}";
   // Lesson text is authored by people: an invalid UTF-8 byte becomes U+FFFD instead of throwing.
   return params.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::string percent_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '-' ||
-        u == '_' || u == '.' || u == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4U];
-      out += kHex[u & 0x0FU];
-    }
-  }
-  return out;
 }
 
 void count_error(std::string_view method, std::string_view error) {
@@ -210,7 +195,8 @@ boost::asio::awaitable<boost::system::result<UserInfo>> Client::user_info(std::s
                                                                           std::string user) {
   http::ClientRequest request;
   request.method = boost::beast::http::verb::get;
-  request.url = config_.api_url + "/users.info?user=" + percent_encode(user);
+  request.url = config_.api_url +
+                "/users.info?user=" + boost::urls::encode(user, boost::urls::unreserved_chars);
   request.content_type.clear();
   auto answer = co_await exchange(team, "users.info", std::move(request));
   if (!answer) co_return answer.error();

@@ -18,6 +18,7 @@
 #include "adapters/slack/verify.hpp"
 #include "bot/content/loader.hpp"
 #include "bot/store/store.hpp"
+#include "tests/adapters/slack/fixtures.hpp"
 #include "tests/support/bot_process.hpp"
 #include "tests/support/fake_slack.hpp"
 #include "tests/support/fake_telegram.hpp"
@@ -38,22 +39,7 @@ const std::string kUser = "U0LEARNER1";
 constexpr long long kTelegramUser = 700100200;
 const std::string kForm = "application/x-www-form-urlencoded";
 
-std::string form_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '-' ||
-        u == '_' || u == '.' || u == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4U];
-      out += kHex[u & 0x0FU];
-    }
-  }
-  return out;
-}
+using slack::testing::form_encode;
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

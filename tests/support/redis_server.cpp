@@ -7,7 +7,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include <cctype>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -54,21 +55,6 @@ bool probe(const std::string& host, unsigned short port, const std::string& pass
   }
   ::close(fd);
   return ok;
-}
-
-std::string percent_encode(const std::string& s) {
-  static const char* const kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -192,7 +178,10 @@ void RedisServer::resume() {
 bool RedisServer::running() { return process_.running(); }
 
 std::string RedisServer::url(int db) const {
-  std::string auth = options_.password.empty() ? "" : ":" + percent_encode(options_.password) + "@";
+  std::string auth =
+      options_.password.empty()
+          ? ""
+          : ":" + boost::urls::encode(options_.password, boost::urls::unreserved_chars) + "@";
   return "redis://" + auth + host_ + ":" + std::to_string(port_) + "/" + std::to_string(db);
 }
 

@@ -2,6 +2,8 @@
 
 // Reading the shared fixture corpus (tests/fixtures) from the Slack adapter's tests.
 
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -28,24 +30,11 @@ inline const nlohmann::json& web_api_spec() {
   return spec;
 }
 
-/// Percent-encodes a form value (what Slack does to the payload field).
+/// Percent-encodes a form value, spaces as '+' (what Slack does to the payload field).
 inline std::string form_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '-' ||
-        u == '_' || u == '.' || u == '~') {
-      out += c;
-    } else if (u == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[u >> 4U];
-      out += kHex[u & 0x0FU];
-    }
-  }
-  return out;
+  boost::urls::encoding_opts opts;
+  opts.space_as_plus = true;
+  return boost::urls::encode(s, boost::urls::unreserved_chars, opts);
 }
 
 }  // namespace mc::slack::testing

@@ -1,7 +1,6 @@
 #include "tests/support/fake_slack.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <condition_variable>
@@ -10,9 +9,9 @@
 #include <map>
 #include <mutex>
 #include <set>
-#include <thread>
 
 #include "bot/http/server.hpp"
+#include "tests/support/loopback_server.hpp"
 
 namespace mc::test {
 namespace {
@@ -318,10 +317,7 @@ struct FakeSlack::Impl {
 
   FakeSlackOptions options;
   json spec;
-  asio::io_context ioc;
-  std::unique_ptr<http::Server> server;
-  std::thread thread;
-  unsigned short port = 0;
+  std::unique_ptr<LoopbackServer> server;  ///< reset first: its handler uses the rest
 
   mutable std::mutex mutex;
   mutable std::condition_variable changed;
@@ -566,27 +562,14 @@ struct FakeSlack::Impl {
 };
 
 FakeSlack::FakeSlack(FakeSlackOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
-  http::ServerConfig config;
-  config.bind = "127.0.0.1";
-  config.port = 0;
   Impl* impl = impl_.get();
-  impl_->server = std::make_unique<http::Server>(
-      impl_->ioc.get_executor(), config,
-      [impl](http::Request req) { return impl->handle(std::move(req)); });
-  auto endpoint = impl_->server->listen();
-  if (!endpoint)
-    throw std::runtime_error("fake slack: cannot listen: " + endpoint.error().message());
-  impl_->port = endpoint->port();
-  impl_->server->start();
-  impl_->thread = std::thread([impl] { impl->ioc.run(); });
+  impl_->server = std::make_unique<LoopbackServer>(
+      "fake slack", [impl](http::Request req) { return impl->handle(std::move(req)); });
 }
 
-FakeSlack::~FakeSlack() {
-  impl_->ioc.stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
-}
+FakeSlack::~FakeSlack() { impl_->server.reset(); }
 
-std::string FakeSlack::url() const { return "http://127.0.0.1:" + std::to_string(impl_->port); }
+std::string FakeSlack::url() const { return impl_->server->url(); }
 
 std::string FakeSlack::response_url(const std::string& id) const { return url() + "/hooks/" + id; }
 

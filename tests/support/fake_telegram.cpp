@@ -1,7 +1,6 @@
 #include "tests/support/fake_telegram.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
@@ -9,9 +8,9 @@
 #include <fstream>
 #include <map>
 #include <mutex>
-#include <thread>
 
 #include "bot/http/server.hpp"
+#include "tests/support/loopback_server.hpp"
 
 namespace mc::test {
 namespace {
@@ -171,10 +170,7 @@ struct FakeTelegram::Impl {
 
   FakeTelegramOptions options;
   nlohmann::json spec;
-  asio::io_context ioc;
-  std::unique_ptr<http::Server> server;
-  std::thread thread;
-  unsigned short port = 0;
+  std::unique_ptr<LoopbackServer> server;  ///< reset first: its handler uses the rest
 
   mutable std::mutex mutex;
   mutable std::condition_variable changed;
@@ -346,27 +342,14 @@ struct FakeTelegram::Impl {
 
 FakeTelegram::FakeTelegram(FakeTelegramOptions options)
     : impl_(std::make_unique<Impl>(std::move(options))) {
-  http::ServerConfig config;
-  config.bind = "127.0.0.1";
-  config.port = 0;
   Impl* impl = impl_.get();
-  impl_->server = std::make_unique<http::Server>(
-      impl_->ioc.get_executor(), config,
-      [impl](http::Request req) { return impl->handle(std::move(req)); });
-  auto endpoint = impl_->server->listen();
-  if (!endpoint)
-    throw std::runtime_error("fake telegram: cannot listen: " + endpoint.error().message());
-  impl_->port = endpoint->port();
-  impl_->server->start();
-  impl_->thread = std::thread([impl] { impl->ioc.run(); });
+  impl_->server = std::make_unique<LoopbackServer>(
+      "fake telegram", [impl](http::Request req) { return impl->handle(std::move(req)); });
 }
 
-FakeTelegram::~FakeTelegram() {
-  impl_->ioc.stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
-}
+FakeTelegram::~FakeTelegram() { impl_->server.reset(); }
 
-std::string FakeTelegram::url() const { return "http://127.0.0.1:" + std::to_string(impl_->port); }
+std::string FakeTelegram::url() const { return impl_->server->url(); }
 const FakeTelegramOptions& FakeTelegram::options() const { return impl_->options; }
 std::string FakeTelegram::bot_id() const { return impl_->bot_id(); }
 

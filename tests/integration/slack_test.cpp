@@ -271,6 +271,26 @@ class SlackJourney : public ::testing::Test {
     return found;
   }
 
+  /// Waits until a `courses` slash command answered while Redis was away went through: its
+  /// response_url got "Done" and the catalogue was posted.
+  bool courses_command_went_through(const std::string& response_id) {
+    const std::string path = "/hooks/commands/" + response_id;
+    return slack_->wait_for(
+        [&](const std::vector<SlackCall>& calls) {
+          bool note = false;
+          bool catalogue = false;
+          for (const SlackCall& c : calls) {
+            note = note || (c.method == "response_url" && c.path == path &&
+                            c.params.value("text", "").find("Done") != std::string::npos);
+            catalogue = catalogue ||
+                        (c.method == "chat.postMessage" && c.ok() &&
+                         text_of_blocks(c.params["blocks"]).find("Courses") != std::string::npos);
+          }
+          return note && catalogue;
+        },
+        45s);
+  }
+
   bool wait_calls(const std::function<bool(const std::vector<SlackCall>&)>& done) {
     return slack_->wait_for(done, 15s);
   }
@@ -701,20 +721,7 @@ TEST_F(SlackJourney, RedisOutage) {
 
   redis_.restart();
   // The command went through later: the catalogue arrives, and the response_url says so.
-  ASSERT_TRUE(slack_->wait_for(
-      [](const std::vector<SlackCall>& calls) {
-        bool note = false;
-        bool catalogue = false;
-        for (const SlackCall& c : calls) {
-          note = note || (c.method == "response_url" && c.path == "/hooks/commands/outage" &&
-                          c.params.value("text", "").find("Done") != std::string::npos);
-          catalogue = catalogue ||
-                      (c.method == "chat.postMessage" && c.ok() &&
-                       text_of_blocks(c.params["blocks"]).find("Courses") != std::string::npos);
-        }
-        return note && catalogue;
-      },
-      45s));
+  ASSERT_TRUE(courses_command_went_through("outage"));
   // So did the press: the course started.
   ASSERT_TRUE(wait_calls([&](const std::vector<SlackCall>& calls) {
     return std::any_of(calls.begin(), calls.end(), [&](const SlackCall& c) {
@@ -742,20 +749,7 @@ TEST_F(SlackJourney, HungRedisStillGetsAnAnswer) {
   // Once Redis answers again the command goes through: the response_url says so and the
   // catalogue comes. (The event may have been committed late as well: Redis runs the commit it
   // received while stopped, after the bot stopped waiting; Slack's retry is then a duplicate.)
-  ASSERT_TRUE(slack_->wait_for(
-      [](const std::vector<SlackCall>& calls) {
-        bool note = false;
-        bool catalogue = false;
-        for (const SlackCall& c : calls) {
-          note = note || (c.method == "response_url" && c.path == "/hooks/commands/hung" &&
-                          c.params.value("text", "").find("Done") != std::string::npos);
-          catalogue = catalogue ||
-                      (c.method == "chat.postMessage" && c.ok() &&
-                       text_of_blocks(c.params["blocks"]).find("Courses") != std::string::npos);
-        }
-        return note && catalogue;
-      },
-      45s));
+  ASSERT_TRUE(courses_command_went_through("hung"));
   EXPECT_EQ(slack_->accepted("response_url").size(), 1u);
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "bot/core/action.hpp"
+#include "tests/core/test_learner.hpp"
 
 namespace mc::core {
 namespace {
@@ -53,67 +54,26 @@ const Catalog& catalog() {
   return c;
 }
 
-// Drives one learner through events, as the engine would, keeping state between them.
-class Learner {
+// Drives one learner through events, as the engine would; the clock moves a minute per event.
+class Learner : public testing::TestLearner {
  public:
-  explicit Learner(std::string id = "test:1:42", bool group = false) {
-    base_.learner = std::move(id);
-    base_.reply_to = {"test:1", "42"};
-    base_.display_name = "Ada";
-    base_.group = group;
-    state_ = new_learner(base_, now_);
-  }
+  explicit Learner(std::string id = "test:1:42", bool group = false)
+      : TestLearner(catalog(), options(std::move(id), group)) {}
 
-  Decision command(std::string name, std::string args = "") {
-    Inbound e = base_;
-    e.kind = Inbound::Kind::command;
-    e.name = std::move(name);
-    e.text = std::move(args);
-    return apply(e);
-  }
-  Decision text(std::string text) {
-    Inbound e = base_;
-    e.kind = Inbound::Kind::text;
-    e.text = std::move(text);
-    return apply(e);
-  }
-  Decision press(const Action& a, std::string origin = "m1") {
-    return press_data(encode(a), origin);
-  }
-  Decision press_data(std::string data, std::string origin = "m1") {
-    Inbound e = base_;
-    e.kind = Inbound::Kind::press;
-    e.text = std::move(data);
-    e.origin = std::move(origin);
-    e.interaction = "cb" + std::to_string(seq_);
-    return apply(e);
-  }
-  Decision event(Inbound::Kind kind) {
-    Inbound e = base_;
-    e.kind = kind;
-    return apply(e);
-  }
-
-  Decision apply(Inbound e) {
-    e.event_id = "ev" + std::to_string(++seq_);
-    now_ += std::chrono::minutes(1);
-    Decision d = step(catalog(), state_, e, now_);
-    state_ = d.state;
-    return d;
-  }
-
-  const LearnerState& state() const { return state_; }
   const Enrollment& enrollment(const std::string& course) const {
-    const Enrollment* e = state_.enrollment(course);
+    const Enrollment* e = state().enrollment(course);
     EXPECT_NE(e, nullptr) << course;
     return *e;
   }
 
  private:
-  Inbound base_;
-  LearnerState state_;
-  Time now_ = from_millis(1'700'000'000'000);
-  int seq_ = 0;
+  static Options options(std::string id, bool group) {
+    Options o;
+    o.id = std::move(id);
+    o.group = group;
+    o.per_event = std::chrono::minutes(1);
+    return o;
+  }
 };
 
 std::vector<Outbound::Kind> kinds(const Decision& d) {

@@ -7,6 +7,7 @@
 #include "bot/core/action.hpp"
 #include "bot/core/journey.hpp"
 #include "bot/core/schedule.hpp"
+#include "tests/core/test_learner.hpp"
 
 namespace mc::core {
 namespace {
@@ -46,48 +47,15 @@ const Catalog& catalog() {
 }
 
 // One learner and a clock the test sets: events happen at now(), ticks use their due time's id.
-class Learner {
+class Learner : public testing::TestLearner {
  public:
-  explicit Learner(ScheduleDefaults schedule = {}) : schedule_(std::move(schedule)) {
-    base_.learner = "test:1:42";
-    base_.reply_to = {"test:1", "42"};
-    base_.display_name = "Ada";
-    state_ = new_learner(base_, now_);
-  }
+  explicit Learner(ScheduleDefaults schedule = {})
+      : TestLearner(catalog(), options(std::move(schedule))) {}
 
-  void at(Time t) { now_ = t; }
-  Time now() const { return now_; }
-
-  Decision command(std::string name, std::string args = "") {
-    Inbound e = base_;
-    e.kind = Inbound::Kind::command;
-    e.name = std::move(name);
-    e.text = std::move(args);
-    return apply(e);
-  }
-  Decision text(std::string text) {
-    Inbound e = base_;
-    e.kind = Inbound::Kind::text;
-    e.text = std::move(text);
-    return apply(e);
-  }
-  Decision press(const Action& a) {
-    Inbound e = base_;
-    e.kind = Inbound::Kind::press;
-    e.text = encode(a);
-    e.origin = "m1";
-    e.interaction = "cb";
-    return apply(e);
-  }
-  Decision event(Inbound::Kind kind) {
-    Inbound e = base_;
-    e.kind = kind;
-    return apply(e);
-  }
   Decision profile(std::string zone) {
     Inbound e;
     e.kind = Inbound::Kind::profile;
-    e.learner = base_.learner;
+    e.learner = id();
     e.time_zone = std::move(zone);
     return apply(e);
   }
@@ -95,35 +63,26 @@ class Learner {
   Decision tick() {
     Inbound e;
     e.kind = Inbound::Kind::tick;
-    e.learner = base_.learner;
-    e.event_id = tick_event_id(e.learner, state_.push.next_due);
-    Decision d = step(catalog(), state_, e, now_, schedule_);
-    state_ = d.state;
-    return d;
+    e.learner = id();
+    e.event_id = tick_event_id(e.learner, state().push.next_due);
+    return decide(e);
   }
   // Moves the clock to the next due time and ticks.
   Decision tick_when_due() {
-    EXPECT_NE(state_.push.next_due, Time{}) << "nothing scheduled";
-    now_ = state_.push.next_due;
+    EXPECT_NE(state().push.next_due, Time{}) << "nothing scheduled";
+    at(state().push.next_due);
     return tick();
   }
 
-  Decision apply(Inbound e) {
-    e.event_id = "ev" + std::to_string(++seq_);
-    Decision d = step(catalog(), state_, e, now_, schedule_);
-    state_ = d.state;
-    return d;
-  }
-
-  LearnerState& state() { return state_; }
-  Time due() const { return state_.push.next_due; }
+  Time due() const { return state().push.next_due; }
 
  private:
-  ScheduleDefaults schedule_;
-  Inbound base_;
-  LearnerState state_;
-  Time now_ = utc(2024, 5, 10, 12, 0);  // a Friday
-  int seq_ = 0;
+  static Options options(ScheduleDefaults schedule) {
+    Options o;
+    o.schedule = std::move(schedule);
+    o.start = utc(2024, 5, 10, 12, 0);  // a Friday
+    return o;
+  }
 };
 
 std::string text_of(const Decision& d) {

@@ -5,16 +5,13 @@
 #include <fstream>
 #include <map>
 
+#include "tests/app/load_env.hpp"
+
 namespace mc::app {
 namespace {
 
-ConfigResult load(const std::map<std::string, std::string>& env) {
-  return load_config([&](const char* name) -> std::optional<std::string> {
-    auto it = env.find(name);
-    if (it == env.end()) return std::nullopt;
-    return it->second;
-  });
-}
+using testing::expect_one_error;
+using testing::load;
 
 const std::string kToken = "123456789:AAHfakeTokenForTests_abcdefghijklmn";
 const std::string kSlackToken = "xoxb-1111111111-2222222222-FakeSlackTokenForTests";
@@ -93,12 +90,7 @@ TEST(Config, AcceptsWarningAsTheNameOfWarn) {
 }
 
 TEST(Config, ErrorsNameTheVariable) {
-  struct Case {
-    const char* name;
-    std::map<std::string, std::string> env;
-    const char* error_starts;
-  };
-  const Case cases[] = {
+  const testing::ErrorCase cases[] = {
       {"port not a number", {{"PORT", "http"}}, "PORT: "},
       {"port out of range", {{"PORT", "70000"}}, "PORT: "},
       {"port zero", {{"PORT", "0"}}, "PORT: "},
@@ -140,12 +132,7 @@ TEST(Config, ErrorsNameTheVariable) {
        {{"SLACK_CHANNEL_MAX_PER_SECOND", "-1"}},
        "SLACK_CHANNEL_MAX_PER_SECOND: "},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.name);
-    ConfigResult r = load(c.env);
-    ASSERT_EQ(r.errors.size(), 1u);
-    EXPECT_TRUE(r.errors[0].starts_with(c.error_starts)) << r.errors[0];
-  }
+  for (const auto& c : cases) expect_one_error(c);
 }
 
 TEST(Config, SecretsNeverAppearInMessagesOrDescription) {

@@ -5,19 +5,15 @@
 #include <map>
 
 #include "bot/app/config.hpp"
+#include "tests/app/load_env.hpp"
 
 namespace mc::app {
 namespace {
 
 using namespace std::chrono_literals;
 
-ConfigResult load(const std::map<std::string, std::string>& env) {
-  return load_config([&](const char* name) -> std::optional<std::string> {
-    auto it = env.find(name);
-    if (it == env.end()) return std::nullopt;
-    return it->second;
-  });
-}
+using testing::expect_one_error;
+using testing::load;
 
 TEST(DeliveryConfig, DefaultsArePublishedLimitsAndNineThirtyUtc) {
   ConfigResult r = load({});
@@ -70,12 +66,7 @@ TEST(DeliveryConfig, ReadsEveryVariable) {
 }
 
 TEST(DeliveryConfig, ErrorsNameTheVariable) {
-  struct Case {
-    const char* name;
-    std::map<std::string, std::string> env;
-    const char* error_starts;
-  };
-  const Case cases[] = {
+  const testing::ErrorCase cases[] = {
       {"unknown zone", {{"DEFAULT_TZ", "Mars/Olympus"}}, "DEFAULT_TZ: "},
       {"offset is not a zone", {{"DEFAULT_TZ", "+02:00"}}, "DEFAULT_TZ: "},
       {"lesson time", {{"DEFAULT_LESSON_TIME", "9.30"}}, "DEFAULT_LESSON_TIME: "},
@@ -91,12 +82,7 @@ TEST(DeliveryConfig, ErrorsNameTheVariable) {
       {"reclaim too short", {{"DISPATCH_RECLAIM_IDLE_MS", "5"}}, "DISPATCH_RECLAIM_IDLE_MS: "},
       {"shutdown", {{"SHUTDOWN_TIMEOUT_MS", "forever"}}, "SHUTDOWN_TIMEOUT_MS: "},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.name);
-    ConfigResult r = load(c.env);
-    ASSERT_EQ(r.errors.size(), 1u);
-    EXPECT_TRUE(r.errors[0].starts_with(c.error_starts)) << r.errors[0];
-  }
+  for (const auto& c : cases) expect_one_error(c);
 }
 
 TEST(DeliveryConfig, EveryVariableIsDocumented) {

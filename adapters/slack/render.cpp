@@ -47,15 +47,6 @@ std::string shorten(std::string_view s, std::size_t limit) {
   return out + "…";
 }
 
-bool allowed_href(std::string_view href) {
-  std::string lower(href.substr(0, 8));
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  });
-  std::string_view l(lower);
-  return l.starts_with("http://") || l.starts_with("https://") || l.starts_with("mailto:");
-}
-
 /// A URL inside <url|text>: & < > as Slack's entities would still end the link early in some
 /// clients, so they and '|' (the text separator) and spaces are percent-encoded.
 std::string escape_url(std::string_view href) {
@@ -136,7 +127,7 @@ void append_run(std::string& out, const Span& run, std::string_view text, bool b
       }
       return;
     case Span::Style::link:
-      if (!allowed_href(run.href)) {
+      if (!core::link_allowed(run.href)) {
         out += escape_mrkdwn(text);  // javascript: and friends: the text survives, the link not
       } else if (text == run.href) {
         out += "<" + escape_url(run.href) + ">";

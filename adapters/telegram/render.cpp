@@ -24,16 +24,6 @@ using core::code_point_offsets;
 
 std::size_t code_points(std::string_view s) { return code_point_offsets(s).size() - 1; }
 
-bool allowed_href(std::string_view href) {
-  std::string lower(href.substr(0, 8));
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  });
-  std::string_view l(lower);
-  return l.starts_with("http://") || l.starts_with("https://") || l.starts_with("mailto:") ||
-         l.starts_with("tg://");
-}
-
 /// An href in double quotes: the HTML escapes plus the quote itself.
 std::string escape_attribute(std::string_view text) {
   std::string out;
@@ -95,7 +85,7 @@ void append_run(std::string& out, const Span& run, std::string_view text, bool i
       out += "<code>" + escaped + "</code>";
       break;
     case Span::Style::link:
-      if (allowed_href(run.href)) {
+      if (core::link_allowed(run.href, {"tg"})) {
         out += "<a href=\"" + escape_attribute(run.href) + "\">" + escaped + "</a>";
       } else {
         out += escaped;  // javascript: and friends: the text survives, the link does not

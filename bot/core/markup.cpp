@@ -249,6 +249,22 @@ std::string plain_text(const Doc& doc) {
   return out;
 }
 
+bool link_allowed(std::string_view href, std::initializer_list<std::string_view> extra_schemes) {
+  const std::size_t colon = href.find(':');
+  if (colon == std::string_view::npos) return false;
+  std::string scheme(href.substr(0, colon));
+  for (char& c : scheme) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  const std::string_view rest = href.substr(colon);
+  if (scheme == "http" || scheme == "https") return rest.starts_with("://");
+  if (scheme == "mailto") return true;
+  for (std::string_view extra : extra_schemes) {
+    if (scheme == extra) return rest.starts_with("://");
+  }
+  return false;
+}
+
 std::size_t visible_length(const Doc& doc) { return utf8_length(plain_text(doc)); }
 
 }  // namespace mc::core

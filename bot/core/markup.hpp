@@ -3,6 +3,7 @@
 // The neutral rich-text model. Lessons are written in a small Markdown subset; the core and
 // every adapter speak this tree, and each adapter renders it with its own escaping rules.
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,5 +50,11 @@ std::string plain_text(const Doc& doc);
 
 /// Number of user-visible characters (UTF-8 code points) of the plain text.
 std::size_t visible_length(const Doc& doc);
+
+/// Whether a renderer may make `href` a link: its scheme (case-insensitive) is http, https,
+/// mailto or one of `extra_schemes` (e.g. "tg"). Anything else (javascript:, data:) shows as
+/// text only.
+bool link_allowed(std::string_view href,
+                  std::initializer_list<std::string_view> extra_schemes = {});
 
 }  // namespace mc::core

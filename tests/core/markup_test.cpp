@@ -80,6 +80,26 @@ TEST(Utf8, CodePointOffsetsStepOverSequencesAndOneByteAtATimeOverInvalidOnes) {
   EXPECT_EQ(utf8_sequence_length("\xF0\x9F", 0), 1u);  // cut short
 }
 
+TEST(Markup, LinkAllowedOnlyForWebAndMailSchemesAndTheExtrasGiven) {
+  struct Case {
+    const char* href;
+    bool allowed;
+    bool allowed_with_tg;
+  };
+  const Case cases[] = {
+      {"https://example.com", true, true}, {"HTTP://example.com", true, true},
+      {"mailto:a@b.org", true, true},      {"MailTo:a@b.org", true, true},
+      {"tg://user?id=1", false, true},     {"javascript:alert(1)", false, false},
+      {"data:text/html,x", false, false},  {"http:example.com", false, false},
+      {"example.com", false, false},       {"", false, false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.href);
+    EXPECT_EQ(link_allowed(c.href), c.allowed);
+    EXPECT_EQ(link_allowed(c.href, {"tg"}), c.allowed_with_tg);
+  }
+}
+
 TEST(Markup, UnterminatedFenceKeepsText) {
   Doc doc = parse_markdown("```\nstill here");
   ASSERT_EQ(doc.size(), 1u);

@@ -611,4 +611,26 @@ std::vector<ApiCall> render(const core::Outbound& message) {
   return calls;
 }
 
+nlohmann::json render_note(Note note) {
+  std::string_view text;
+  switch (note) {
+    case Note::answer_in_dm:
+      text = "📬 I've answered in our direct messages: open the app from the sidebar to read it.";
+      break;
+    case Note::retrying:
+      text =
+          "⚠️ I couldn't save that just now. I'm retrying for a minute and will tell you here "
+          "how "
+          "it went; you don't need to do anything.";
+      break;
+    case Note::saved_later:
+      text = "✅ Done: that went through after all. The answer is in our direct messages.";
+      break;
+    case Note::gave_up:
+      text = "😞 Sorry, I still couldn't save that. Please try again in a few minutes.";
+      break;
+  }
+  return {{"response_type", "ephemeral"}, {"replace_original", false}, {"text", text}};
+}
+
 }  // namespace mc::slack

@@ -66,4 +66,15 @@ std::vector<Part> render_parts(const core::Doc& doc, const core::Keyboard& keybo
 /// A message without a channel (or a home without a Slack learner) renders to nothing.
 std::vector<ApiCall> render(const core::Outbound& message);
 
+/// Short ephemeral notes about a slash command or button press itself (not the journey's
+/// answer, which goes to the DM), posted as the HTTP answer or to the request's response_url.
+enum class Note {
+  answer_in_dm,  ///< typed outside the DM: the answer is in the DM
+  retrying,      ///< could not be saved yet: kept and retried, the outcome follows here
+  saved_later,   ///< the retried request went through
+  gave_up,       ///< it never went through
+};
+/// {"response_type":"ephemeral","replace_original":false,"text":...}
+nlohmann::json render_note(Note note);
+
 }  // namespace mc::slack

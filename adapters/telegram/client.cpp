@@ -196,4 +196,8 @@ boost::asio::awaitable<boost::system::result<BotIdentity>> Client::get_me() {
   co_return BotIdentity{std::to_string(id), result["username"].get<std::string>()};
 }
 
+std::string bot_id_of_token(std::string_view token) {
+  return std::string(token.substr(0, token.find(':')));
+}
+
 }  // namespace mc::telegram

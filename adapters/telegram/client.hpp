@@ -56,4 +56,7 @@ class Client {
   ClientConfig config_;
 };
 
+/// The bot's numeric id: the token's part before ':' ("123456" of "123456:AAH...").
+std::string bot_id_of_token(std::string_view token);
+
 }  // namespace mc::telegram

@@ -4,18 +4,28 @@
 // variable and what is wrong; secrets never appear in messages or in describe().
 
 #include <chrono>
-#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "bot/app/env.hpp"
 #include "bot/core/schedule.hpp"
 #include "bot/delivery/dispatcher.hpp"
-#include "bot/delivery/rate_limiter.hpp"
 #include "bot/delivery/scheduler.hpp"
+#include "bot/engine/deferred.hpp"
 #include "bot/store/redis.hpp"
 
 namespace mc::app {
+
+/// One platform's section of the configuration (read by its module, bot/app/platforms/).
+struct PlatformSettings {
+  virtual ~PlatformSettings() = default;
+  /// Its credentials are given: serve runs it.
+  virtual bool enabled() const = 0;
+  /// For the start-up log line; secrets shown as "set"/"unset".
+  virtual std::string describe() const = 0;
+};
 
 struct Config {
   // server
@@ -32,37 +42,26 @@ struct Config {
   core::ScheduleDefaults schedule;      ///< DEFAULT_TZ, DEFAULT_LESSON_TIME, REMINDERS_MAX
   delivery::SchedulerConfig scheduler;  ///< SCHEDULER_*
   delivery::DispatcherConfig dispatch;  ///< DISPATCH_* (consumer = instance_id)
+  engine::DeferredConfig deferred;      ///< DEFERRED_*
   std::chrono::milliseconds shutdown_timeout{20'000};  ///< SHUTDOWN_TIMEOUT_MS
-  // Telegram
-  std::string telegram_token;
-  std::string telegram_secret;
-  std::string telegram_api_url = "https://api.telegram.org";
-  delivery::RouteLimits telegram_limits = delivery::telegram_default_limits();
+  /// Each registered platform's section, in the registry's order (enabled or not).
+  std::vector<std::shared_ptr<const PlatformSettings>> platforms;
 
-  // Slack
-  std::string slack_token;           ///< bot token, xoxb-...
-  std::string slack_signing_secret;  ///< verifies every request Slack sends
-  std::string slack_api_url = "https://slack.com/api";
-  delivery::RouteLimits slack_limits = delivery::slack_default_limits();
-
-  bool telegram_enabled() const { return !telegram_token.empty(); }
-  bool slack_enabled() const { return !slack_token.empty(); }
+  /// The section of type S, or nullptr.
+  template <typename S>
+  const S* settings() const {
+    for (const auto& p : platforms) {
+      if (const auto* s = dynamic_cast<const S*>(p.get())) return s;
+    }
+    return nullptr;
+  }
   /// One line per setting for the start-up log, secrets shown as "set"/"unset".
   std::string describe() const;
 };
 
-struct Variable {
-  const char* name;
-  const char* default_value;
-  const char* meaning;
-};
-
-/// Every variable the bot reads, with its default and meaning (the README's table).
+/// Every variable the bot reads, with its default and meaning (the README's table): the common
+/// ones, then each platform's.
 const std::vector<Variable>& variables();
-
-using Getenv = std::function<std::optional<std::string>(const char*)>;
-/// Reads the real process environment.
-std::optional<std::string> process_env(const char* name);
 
 struct ConfigResult {
   Config config;

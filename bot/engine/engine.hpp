@@ -56,6 +56,8 @@ class Engine {
   boost::asio::awaitable<boost::system::result<Ticked>> tick(std::string learner);
 
   const core::Catalog& catalog() const { return catalog_; }
+  /// The engine's clock (what its decisions take as `now`).
+  core::Time now() const { return now_(); }
   const core::ScheduleDefaults& schedule() const { return schedule_; }
 
  private:

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <map>
 
+#include "bot/app/platforms/slack.hpp"
+#include "bot/app/platforms/telegram.hpp"
 #include "tests/app/load_env.hpp"
 
 namespace mc::app {
@@ -25,13 +27,14 @@ TEST(Config, DefaultsNeedNoVariables) {
   EXPECT_EQ(r.config.redis.host, "127.0.0.1");
   EXPECT_EQ(r.config.redis.port, 6379);
   EXPECT_EQ(r.config.content_dir, "content");
-  EXPECT_EQ(r.config.telegram_api_url, "https://api.telegram.org");
-  EXPECT_FALSE(r.config.telegram_enabled());
+  EXPECT_EQ(r.config.settings<TelegramSettings>()->api_url, "https://api.telegram.org");
+  EXPECT_FALSE(r.config.settings<TelegramSettings>()->enabled());
   EXPECT_FALSE(r.config.instance_id.empty());
-  EXPECT_FALSE(r.config.slack_enabled());
-  EXPECT_EQ(r.config.slack_api_url, "https://slack.com/api");
-  EXPECT_EQ(r.config.slack_limits.chat.per_second, 1);
-  EXPECT_EQ(r.config.slack_limits.bot.per_second, 0);  // no workspace-wide limit
+  EXPECT_FALSE(r.config.settings<SlackSettings>()->enabled());
+  EXPECT_EQ(r.config.settings<SlackSettings>()->api_url, "https://slack.com/api");
+  EXPECT_EQ(r.config.settings<SlackSettings>()->limits.chat.per_second, 1);
+  EXPECT_EQ(r.config.settings<SlackSettings>()->limits.bot.per_second,
+            0);  // no workspace-wide limit
 }
 
 TEST(Config, ReadsSlackVariables) {
@@ -43,15 +46,15 @@ TEST(Config, ReadsSlackVariables) {
                          {"SLACK_CHANNEL_BURST", "6"}});
   ASSERT_TRUE(r.errors.empty()) << r.errors.front();
   const Config& c = r.config;
-  EXPECT_TRUE(c.slack_enabled());
-  EXPECT_FALSE(c.telegram_enabled());
-  EXPECT_EQ(c.slack_token, kSlackToken);
-  EXPECT_EQ(c.slack_signing_secret, kSigningSecret);
-  EXPECT_EQ(c.slack_api_url, "http://127.0.0.1:9998/api");
-  EXPECT_EQ(c.slack_limits.bot.per_second, 20);
-  EXPECT_EQ(c.slack_limits.bot.burst, 20);
-  EXPECT_EQ(c.slack_limits.chat.per_second, 2.5);
-  EXPECT_EQ(c.slack_limits.chat.burst, 6);
+  EXPECT_TRUE(c.settings<SlackSettings>()->enabled());
+  EXPECT_FALSE(c.settings<TelegramSettings>()->enabled());
+  EXPECT_EQ(c.settings<SlackSettings>()->token, kSlackToken);
+  EXPECT_EQ(c.settings<SlackSettings>()->signing_secret, kSigningSecret);
+  EXPECT_EQ(c.settings<SlackSettings>()->api_url, "http://127.0.0.1:9998/api");
+  EXPECT_EQ(c.settings<SlackSettings>()->limits.bot.per_second, 20);
+  EXPECT_EQ(c.settings<SlackSettings>()->limits.bot.burst, 20);
+  EXPECT_EQ(c.settings<SlackSettings>()->limits.chat.per_second, 2.5);
+  EXPECT_EQ(c.settings<SlackSettings>()->limits.chat.burst, 6);
   EXPECT_NE(c.describe().find("slack on via http://127.0.0.1:9998/api"), std::string::npos)
       << c.describe();
 }
@@ -79,8 +82,8 @@ TEST(Config, ReadsEveryVariable) {
   EXPECT_EQ(c.log_level, "debug");
   EXPECT_EQ(c.public_url, "https://bot.example.com");
   EXPECT_EQ(c.instance_id, "web-1");
-  EXPECT_TRUE(c.telegram_enabled());
-  EXPECT_EQ(c.telegram_api_url, "http://127.0.0.1:9999");
+  EXPECT_TRUE(c.settings<TelegramSettings>()->enabled());
+  EXPECT_EQ(c.settings<TelegramSettings>()->api_url, "http://127.0.0.1:9999");
 }
 
 TEST(Config, AcceptsWarningAsTheNameOfWarn) {
@@ -166,7 +169,7 @@ TEST(Config, EmptyVariableMeansDefault) {
   ConfigResult r = load({{"PORT", ""}, {"TELEGRAM_BOT_TOKEN", ""}});
   EXPECT_TRUE(r.errors.empty());
   EXPECT_EQ(r.config.port, 8080);
-  EXPECT_FALSE(r.config.telegram_enabled());
+  EXPECT_FALSE(r.config.settings<TelegramSettings>()->enabled());
 }
 
 TEST(Config, EveryVariableIsDocumented) {

@@ -5,6 +5,8 @@
 #include <map>
 
 #include "bot/app/config.hpp"
+#include "bot/app/platforms/slack.hpp"
+#include "bot/app/platforms/telegram.hpp"
 #include "tests/app/load_env.hpp"
 
 namespace mc::app {
@@ -24,8 +26,8 @@ TEST(DeliveryConfig, DefaultsArePublishedLimitsAndNineThirtyUtc) {
   EXPECT_EQ(c.schedule.reminders_max, 2);
   EXPECT_EQ(c.dispatch.max_attempts, 8);
   EXPECT_EQ(c.dispatch.consumer, c.instance_id);
-  EXPECT_EQ(c.telegram_limits.bot.per_second, 30);
-  EXPECT_EQ(c.telegram_limits.chat.per_second, 1);
+  EXPECT_EQ(c.settings<TelegramSettings>()->limits.bot.per_second, 30);
+  EXPECT_EQ(c.settings<TelegramSettings>()->limits.chat.per_second, 1);
   EXPECT_EQ(c.shutdown_timeout, 20s);
 }
 
@@ -61,8 +63,9 @@ TEST(DeliveryConfig, ReadsEveryVariable) {
   EXPECT_EQ(c.dispatch.max_in_flight, 64);
   EXPECT_EQ(c.dispatch.consumer, "web-2");
   EXPECT_EQ(c.shutdown_timeout, 5000ms);
-  EXPECT_EQ(c.telegram_limits.bot.per_second, 500);
-  EXPECT_EQ(c.telegram_limits.bot.burst, 1);  // paced evenly, never a burst above the rate
+  EXPECT_EQ(c.settings<TelegramSettings>()->limits.bot.per_second, 500);
+  EXPECT_EQ(c.settings<TelegramSettings>()->limits.bot.burst,
+            1);  // paced evenly, never a burst above the rate
 }
 
 TEST(DeliveryConfig, ErrorsNameTheVariable) {

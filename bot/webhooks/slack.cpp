@@ -1,0 +1,299 @@
+#include "bot/webhooks/slack.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/system/errc.hpp>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+
+#include "adapters/slack/render.hpp"
+#include "adapters/slack/verify.hpp"
+#include "bot/webhooks/outcome.hpp"
+
+namespace mc::webhooks {
+
+namespace asio = boost::asio;
+using Handled = engine::Handled;
+using HandleResult = boost::system::result<Handled>;
+
+namespace {
+
+constexpr std::string_view kPlatform = "slack";
+
+std::string header(const http::Request& req, std::string_view name) {
+  auto it = req.find(name);
+  return it == req.end() ? std::string() : std::string(it->value());
+}
+
+/// What a deferred request's follow-up needs: where to answer and how.
+struct FollowUpData {
+  std::string response_url;
+  std::string kind;           ///< "command" or "press": the metric's kind label
+  bool note_success = false;  ///< tell the learner when it went through (commands)
+
+  std::string encode() const {
+    return nlohmann::json{{"url", response_url}, {"kind", kind}, {"note", note_success}}.dump();
+  }
+  static FollowUpData decode(const std::string& text) {
+    FollowUpData d;
+    auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object()) return d;
+    d.response_url = j.value("url", "");
+    d.kind = j.value("kind", "command");
+    d.note_success = j.value("note", false);
+    return d;
+  }
+};
+
+}  // namespace
+
+struct SlackTransport::State : std::enable_shared_from_this<State> {
+  State(asio::any_io_executor ex, engine::Engine& e, engine::Deferred& d, engine::Profiles& p,
+        slack::Client& c, SlackTransportConfig cfg, WallClock clock)
+      : executor(std::move(ex)),
+        engine(e),
+        deferred(d),
+        profiles(p),
+        client(c),
+        config(std::move(cfg)),
+        now(std::move(clock)) {}
+
+  asio::any_io_executor executor;
+  engine::Engine& engine;
+  engine::Deferred& deferred;
+  engine::Profiles& profiles;
+  slack::Client& client;
+  SlackTransportConfig config;
+  WallClock now;
+  slack::Identity identity;
+  bool stopping = false;
+  std::set<asio::steady_timer*> waiting;  ///< timers of background waits, cancelled by stop()
+
+  /// One engine call running on its own, so a request can stop waiting for it without
+  /// cancelling it (a commit must finish or fail on its own terms).
+  struct Pending {
+    Pending(const asio::any_io_executor& ex, core::Inbound e)
+        : event(std::move(e)), done(ex, asio::steady_timer::time_point::max()) {}
+    core::Inbound event;
+    std::optional<HandleResult> result;
+    asio::steady_timer done;  ///< cancelled when result is set
+  };
+
+  std::shared_ptr<Pending> start(core::Inbound event) {
+    auto pending = std::make_shared<Pending>(executor, std::move(event));
+    asio::co_spawn(executor, engine.handle(pending->event),
+                   [pending](const std::exception_ptr& e, HandleResult r) {
+                     if (e) {
+                       r = boost::system::errc::make_error_code(boost::system::errc::io_error);
+                     }
+                     pending->result = r;
+                     pending->done.cancel();
+                   });
+    return pending;
+  }
+
+  /// Waits up to `limit` for the pending call; true when it has finished.
+  asio::awaitable<bool> wait(const std::shared_ptr<Pending>& pending,
+                             std::chrono::milliseconds limit) {
+    if (pending->result) co_return true;
+    pending->done.expires_after(limit);
+    waiting.insert(&pending->done);
+    (void)co_await pending->done.async_wait(asio::as_tuple(asio::use_awaitable));
+    waiting.erase(&pending->done);
+    co_return pending->result.has_value();
+  }
+
+  /// Waits for the request's call to the engine up to answer_within; true when it finished and
+  /// its effects are durable (or it was a duplicate).
+  asio::awaitable<bool> handled_in_time(const std::shared_ptr<Pending>& pending) {
+    co_return co_await wait(pending, config.answer_within) && *pending->result;
+  }
+
+  void after_applied(const core::Inbound& event) {
+    if (!stopping) profiles.seen(event.learner, event.reply_to);
+  }
+
+  // ---- requests Slack does not send again ----
+
+  /// The request was answered without its effects: once the engine call still running has
+  /// finished, either it went through late (say so) or it is handed to Deferred.
+  static asio::awaitable<void> finish_later(std::shared_ptr<State> self,
+                                            std::shared_ptr<Pending> pending, FollowUpData data) {
+    // The engine's own deadlines (Redis command timeouts) bound this wait.
+    while (!pending->result && !self->stopping) {
+      (void)co_await self->wait(pending, std::chrono::seconds(1));
+    }
+    if (pending->result && *pending->result) {
+      count_update(kPlatform, data.kind, "applied_late");
+      spdlog::info("slack: {} of {} saved after the answer", data.kind, pending->event.learner);
+      self->after_applied(pending->event);
+      if (data.note_success && !data.response_url.empty()) {
+        (void)co_await self->client.respond(data.response_url,
+                                            slack::render_note(slack::Note::saved_later));
+      }
+      co_return;
+    }
+    spdlog::warn("slack: {} of {} not saved yet, deferred", data.kind, pending->event.learner);
+    self->deferred.submit(pending->event, std::string(kSlackFollowUp), data.encode());
+  }
+
+  asio::awaitable<void> on_deferred_finished(const store::DeferredEntry& entry,
+                                             engine::DeferredOutcome outcome) {
+    const FollowUpData data = FollowUpData::decode(entry.data);
+    if (outcome == engine::DeferredOutcome::applied) {
+      count_update(kPlatform, data.kind, "applied_late");
+      after_applied(entry.event);
+      if (data.note_success && !data.response_url.empty()) {
+        (void)co_await client.respond(data.response_url,
+                                      slack::render_note(slack::Note::saved_later));
+      }
+      co_return;
+    }
+    count_update(kPlatform, data.kind, "gave_up");
+    if (!data.response_url.empty()) {
+      (void)co_await client.respond(data.response_url, slack::render_note(slack::Note::gave_up));
+    }
+  }
+
+  // ---- the three endpoints ----
+
+  /// nullopt when the request is signed with our secret and recent.
+  std::optional<Answer> refuse_unsigned(const http::Request& req) const {
+    const slack::Verdict verdict =
+        slack::verify(config.signing_secret, header(req, "X-Slack-Request-Timestamp"),
+                      header(req, "X-Slack-Signature"), req.body(), now());
+    if (verdict == slack::Verdict::ok) return std::nullopt;
+    spdlog::debug("slack: refused an unsigned request to {} ({})", std::string(req.target()),
+                  slack::to_string(verdict));
+    return Answer{Outcome::unauthorized, "unknown", "invalid signature"};
+  }
+
+  /// The answer for a parse that is not an event, or nullopt for an event.
+  static std::optional<Answer> answer_non_event(const http::Request& req,
+                                                const slack::Parsed& parsed) {
+    switch (parsed.status) {
+      case slack::Parsed::Status::malformed:
+        spdlog::info("slack: malformed request to {}: {}", std::string(req.target()),
+                     parsed.reason);
+        return Answer{Outcome::malformed, "unknown", parsed.reason};
+      case slack::Parsed::Status::challenge:
+        return Answer{Outcome::challenge, "url_verification",
+                      nlohmann::json{{"challenge", parsed.challenge}}.dump()};
+      case slack::Parsed::Status::ignored:
+        spdlog::debug("slack: ignored: {}", parsed.reason);
+        return Answer{Outcome::ignored, "ignored", {}};
+      case slack::Parsed::Status::event:
+        return std::nullopt;
+    }
+    return Answer{Outcome::ignored, "ignored", {}};
+  }
+
+  static asio::awaitable<Answer> on_event(std::shared_ptr<State> self, const http::Request& req) {
+    if (auto refused = self->refuse_unsigned(req)) co_return *refused;
+    slack::Parsed parsed = slack::parse_event(req.body(), self->identity);
+    if (auto answer = answer_non_event(req, parsed)) co_return *answer;
+    const char* kind = core::kind_name(parsed.event.kind);
+    if (auto retry = header(req, "X-Slack-Retry-Num"); !retry.empty()) {
+      spdlog::debug("slack: delivery {} of {} ({})", retry, parsed.event.event_id,
+                    header(req, "X-Slack-Retry-Reason"));
+    }
+    auto pending = self->start(parsed.event);
+    if (!co_await self->handled_in_time(pending)) {
+      spdlog::warn("slack: event {} not saved in time, Slack will retry: {}", parsed.event.event_id,
+                   pending->result ? pending->result->error().message() : "timed out");
+      co_return Answer{Outcome::unavailable, kind, {}};
+    }
+    const Outcome outcome = outcome_of(*pending->result);
+    if (outcome == Outcome::applied) self->after_applied(parsed.event);
+    co_return Answer{outcome, kind, {}};
+  }
+
+  /// A command (`note_success`: tell the learner when it went through late) or a press.
+  static asio::awaitable<Answer> on_request(std::shared_ptr<State> self,
+                                            const slack::Parsed& parsed, std::string_view kind,
+                                            bool note_success, std::string ok_body) {
+    auto pending = self->start(parsed.event);
+    if (!co_await self->handled_in_time(pending)) {
+      asio::co_spawn(
+          self->executor,
+          finish_later(self, pending,
+                       FollowUpData{parsed.response_url, std::string(kind), note_success}),
+          asio::detached);
+      std::string body;
+      if (note_success) body = slack::render_note(slack::Note::retrying).dump();
+      co_return Answer{Outcome::deferred, kind, std::move(body)};
+    }
+    const Outcome outcome = outcome_of(*pending->result);
+    if (outcome == Outcome::applied) self->after_applied(parsed.event);
+    co_return Answer{outcome, kind, std::move(ok_body)};
+  }
+
+  static asio::awaitable<Answer> on_command(std::shared_ptr<State> self, const http::Request& req) {
+    if (auto refused = self->refuse_unsigned(req)) co_return *refused;
+    slack::Parsed parsed = slack::parse_command(req.body());
+    if (auto answer = answer_non_event(req, parsed)) co_return *answer;
+    // Typed in the DM, the reply itself is the answer; elsewhere, say where it went.
+    std::string ok_body;
+    if (parsed.outside_dm) ok_body = slack::render_note(slack::Note::answer_in_dm).dump();
+    co_return co_await on_request(self, parsed, "command", /*note_success=*/true,
+                                  std::move(ok_body));
+  }
+
+  static asio::awaitable<Answer> on_interaction(std::shared_ptr<State> self,
+                                                const http::Request& req) {
+    if (auto refused = self->refuse_unsigned(req)) co_return *refused;
+    slack::Parsed parsed = slack::parse_interaction(req.body());
+    if (auto answer = answer_non_event(req, parsed)) co_return *answer;
+    co_return co_await on_request(self, parsed, "press", /*note_success=*/false, {});
+  }
+};
+
+SlackTransport::SlackTransport(asio::any_io_executor executor, engine::Engine& engine,
+                               engine::Deferred& deferred, engine::Profiles& profiles,
+                               slack::Client& client, SlackTransportConfig config, WallClock now)
+    : state_(std::make_shared<State>(std::move(executor), engine, deferred, profiles, client,
+                                     std::move(config), std::move(now))) {}
+
+// Background work keeps the state alive; the owner stops it (stop()) before the executor drains.
+SlackTransport::~SlackTransport() = default;
+
+namespace {
+
+/// A handler that lets `receive` decide and answers through the one outcome mapping.
+template <typename Receive>
+http::Handler endpoint(std::shared_ptr<SlackTransport::State> state, Receive receive) {
+  return [state = std::move(state), receive](http::Request req) -> asio::awaitable<http::Response> {
+    const Answer answer = co_await receive(state, req);
+    co_return respond(req, kPlatform, answer);
+  };
+}
+
+}  // namespace
+
+http::Handler SlackTransport::events() { return endpoint(state_, &State::on_event); }
+http::Handler SlackTransport::commands() { return endpoint(state_, &State::on_command); }
+http::Handler SlackTransport::interactivity() { return endpoint(state_, &State::on_interaction); }
+
+engine::FollowUp SlackTransport::follow_up() {
+  return [state = state_](const store::DeferredEntry& entry,
+                          engine::DeferredOutcome outcome) -> asio::awaitable<void> {
+    co_await state->on_deferred_finished(entry, outcome);
+  };
+}
+
+void SlackTransport::set_identity(slack::Identity identity) {
+  state_->identity = std::move(identity);
+}
+
+void SlackTransport::stop() {
+  state_->stopping = true;
+  for (asio::steady_timer* timer : state_->waiting) timer->cancel();
+}
+
+}  // namespace mc::webhooks

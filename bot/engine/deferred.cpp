@@ -78,7 +78,8 @@ struct Deferred::Impl : std::enable_shared_from_this<Impl> {
 
   /// Puts the entry in Redis, retrying while Redis cannot be reached.
   static asio::awaitable<void> hand_over(std::shared_ptr<Impl> self, store::DeferredEntry entry) {
-    milliseconds delay = self->config.retry_first;
+    // Redis is usually back within seconds (a restart, a failover): look often, at first.
+    milliseconds delay{100};
     while (!self->stopping) {
       auto put = co_await self->store.put(entry, self->now() + self->config.retry_first);
       if (put) {
@@ -95,7 +96,7 @@ struct Deferred::Impl : std::enable_shared_from_this<Impl> {
         co_return;
       }
       if (!co_await self->sleep(delay)) break;
-      delay = std::min(delay * 2, self->config.retry_max);
+      delay = std::min(delay * 2, milliseconds{2'000});
     }
     count("lost");
     spdlog::error("deferred: shutting down before Redis answered: {} of {} is lost", entry.id,

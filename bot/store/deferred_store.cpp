@@ -38,11 +38,8 @@ end
 return out
 )lua";
 
-std::string zset_key(std::string_view prefix, int partition) {
-  return std::string(prefix) + ":" + partition_tag_at(partition) + ":deferred";
-}
 std::string hash_key(std::string_view prefix, int partition) {
-  return zset_key(prefix, partition) + ":data";
+  return deferred_key(prefix, partition) + ":data";
 }
 
 json inbound_json(const core::Inbound& e) {
@@ -124,13 +121,17 @@ boost::asio::awaitable<result<Reply>> eval(RedisClient& redis, std::string_view 
 
 }  // namespace
 
+std::string deferred_key(std::string_view prefix, int partition) {
+  return std::string(prefix) + ":" + partition_tag_at(partition) + ":deferred";
+}
+
 DeferredStore::DeferredStore(RedisClient& redis, std::string prefix)
     : redis_(redis), prefix_(std::move(prefix)) {}
 
 boost::asio::awaitable<result<void>> DeferredStore::put(DeferredEntry entry, core::Time due) {
   if (entry.id.empty() || entry.event.learner.empty()) co_return Errc::invalid_argument;
   const int p = partition_of(entry.event.learner);
-  Args keys{zset_key(prefix_, p), hash_key(prefix_, p)};
+  Args keys{deferred_key(prefix_, p), hash_key(prefix_, p)};
   Args args{entry.id, std::to_string(core::to_millis(due)), encode(entry)};
   auto r = co_await eval(redis_, kPut, std::move(keys), std::move(args));
   if (!r) co_return r.error();
@@ -146,7 +147,7 @@ boost::asio::awaitable<result<std::vector<DeferredEntry>>> DeferredStore::claim(
   const unsigned start = next_partition_++;
   for (int i = 0; i < kPartitions && static_cast<int>(out.size()) < limit; ++i) {
     const int p = static_cast<int>((start + static_cast<unsigned>(i)) % kPartitions);
-    Args keys{zset_key(prefix_, p), hash_key(prefix_, p)};
+    Args keys{deferred_key(prefix_, p), hash_key(prefix_, p)};
     Args args{std::to_string(now_ms), std::to_string(limit - static_cast<int>(out.size())),
               std::to_string(until_ms)};
     auto r = co_await eval(redis_, kClaim, std::move(keys), std::move(args));
@@ -166,7 +167,7 @@ boost::asio::awaitable<result<std::vector<DeferredEntry>>> DeferredStore::claim(
 boost::asio::awaitable<result<void>> DeferredStore::remove(DeferredEntry entry) {
   const int p = partition_of(entry.event.learner);
   std::vector<Args> cmds{{"MULTI"},
-                         {"ZREM", zset_key(prefix_, p), entry.id},
+                         {"ZREM", deferred_key(prefix_, p), entry.id},
                          {"HDEL", hash_key(prefix_, p), entry.id},
                          {"EXEC"}};
   auto r = co_await redis_.pipeline(std::move(cmds));
@@ -176,7 +177,7 @@ boost::asio::awaitable<result<void>> DeferredStore::remove(DeferredEntry entry) 
 
 boost::asio::awaitable<result<long long>> DeferredStore::size() {
   std::vector<std::vector<std::string>> cmds;
-  for (int p = 0; p < kPartitions; ++p) cmds.push_back({"ZCARD", zset_key(prefix_, p)});
+  for (int p = 0; p < kPartitions; ++p) cmds.push_back({"ZCARD", deferred_key(prefix_, p)});
   auto r = co_await redis_.pipeline(std::move(cmds));
   if (!r) co_return r.error();
   long long n = 0;

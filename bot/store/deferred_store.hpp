@@ -12,6 +12,7 @@
 #include <boost/system/result.hpp>
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bot/core/inbound.hpp"
@@ -29,6 +30,9 @@ struct DeferredEntry {
   core::Time accepted{};  ///< when the platform's request was answered
   int attempt = 0;        ///< handling attempts so far
 };
+
+/// "mc:{p07}:deferred": the zset of partition 7's deferred entries (for tools and tests).
+std::string deferred_key(std::string_view prefix, int partition);
 
 class DeferredStore {
  public:

@@ -17,6 +17,7 @@
 #include "adapters/slack/parse.hpp"
 #include "adapters/slack/verify.hpp"
 #include "bot/content/loader.hpp"
+#include "bot/store/deferred_store.hpp"
 #include "bot/store/store.hpp"
 #include "tests/adapters/slack/fixtures.hpp"
 #include "tests/support/bot_process.hpp"
@@ -32,6 +33,7 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 namespace bhttp = boost::beast::http;
 using Headers = std::vector<std::pair<std::string, std::string>>;
+using Env = std::vector<std::pair<std::string, std::string>>;
 
 const std::string kSigningSecret = "integrationSigningSecret0123456789";
 const std::string kTelegramSecret = "integration-secret_123";
@@ -123,25 +125,7 @@ class SlackJourney : public ::testing::Test {
     telegram.chat_burst = 100;
     telegram_ = std::make_unique<FakeTelegram>(telegram);
     dir_ = make_temp_dir("mc-slack-it");
-    bot_ = std::make_unique<BotProcess>(MC_BINARY_DIR "/microcourse",
-                                        std::vector<std::pair<std::string, std::string>>{
-                                            {"REDIS_URL", redis_.url()},
-                                            {"CONTENT_DIR", MC_SOURCE_DIR "/content"},
-                                            {"SLACK_BOT_TOKEN", slack_->options().token},
-                                            {"SLACK_SIGNING_SECRET", kSigningSecret},
-                                            {"SLACK_API_URL", slack_->url()},
-                                            {"SLACK_CHANNEL_MAX_PER_SECOND", "50"},
-                                            {"SLACK_CHANNEL_BURST", "20"},
-                                            {"TELEGRAM_BOT_TOKEN", telegram_->options().token},
-                                            {"TELEGRAM_WEBHOOK_SECRET", kTelegramSecret},
-                                            {"TELEGRAM_API_URL", telegram_->url()},
-                                            {"TELEGRAM_CHAT_MAX_PER_SECOND", "50"},
-                                            {"TELEGRAM_CHAT_BURST", "20"},
-                                            {"LOG_LEVEL", "debug"},
-                                            {"INSTANCE_ID", "it-slack-1"},
-                                            {"BIND", "127.0.0.1"}},
-                                        dir_ + "/bot.log");
-    bot_->start();
+    bot_ = start_bot();
     auto loaded = content::load_directory(MC_SOURCE_DIR "/content");
     ASSERT_TRUE(loaded.ok());
     catalog_ = std::move(loaded.catalog);
@@ -149,6 +133,31 @@ class SlackJourney : public ::testing::Test {
 
   void TearDown() override {
     if (HasFailure() && bot_) std::cerr << "---- bot log ----\n" << bot_->log() << "\n";
+  }
+
+  /// A `serve` instance on the fixture's Redis and fake APIs; `extra` adds variables.
+  std::unique_ptr<BotProcess> start_bot(Env extra = {},
+                                        const std::string& instance = "it-slack-1") {
+    Env env{{"REDIS_URL", redis_.url()},
+            {"CONTENT_DIR", MC_SOURCE_DIR "/content"},
+            {"SLACK_BOT_TOKEN", slack_->options().token},
+            {"SLACK_SIGNING_SECRET", kSigningSecret},
+            {"SLACK_API_URL", slack_->url()},
+            {"SLACK_CHANNEL_MAX_PER_SECOND", "50"},
+            {"SLACK_CHANNEL_BURST", "20"},
+            {"TELEGRAM_BOT_TOKEN", telegram_->options().token},
+            {"TELEGRAM_WEBHOOK_SECRET", kTelegramSecret},
+            {"TELEGRAM_API_URL", telegram_->url()},
+            {"TELEGRAM_CHAT_MAX_PER_SECOND", "50"},
+            {"TELEGRAM_CHAT_BURST", "20"},
+            {"LOG_LEVEL", "debug"},
+            {"INSTANCE_ID", instance},
+            {"BIND", "127.0.0.1"}};
+    env.insert(env.end(), extra.begin(), extra.end());
+    auto bot = std::make_unique<BotProcess>(MC_BINARY_DIR "/microcourse", std::move(env),
+                                            dir_ + "/" + instance + ".log");
+    bot->start();
+    return bot;
   }
 
   // ---- signed requests ----
@@ -399,6 +408,29 @@ class SlackJourney : public ::testing::Test {
       shown = telegram_keyboard_after(id);
     }
     return shown.params["text"];
+  }
+
+  /// ZCARD of `key`, read straight from Redis (0 when Redis can't be reached).
+  long long zcard(const std::string& key) {
+    redisContext* c = redisConnect("127.0.0.1", redis_.port());
+    long long n = 0;
+    if (c != nullptr && c->err == 0) {
+      auto* reply = static_cast<redisReply*>(redisCommand(c, "ZCARD %s", key.c_str()));
+      if (reply != nullptr && reply->type == REDIS_REPLY_INTEGER) n = reply->integer;
+      if (reply != nullptr) freeReplyObject(reply);
+    }
+    if (c != nullptr) redisFree(c);
+    return n;
+  }
+
+  /// Polls zcard(key) until it is `n` (true) or 15 s have passed (false).
+  bool wait_zcard(const std::string& key, long long n) {
+    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    while (zcard(key) != n) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      std::this_thread::sleep_for(10ms);
+    }
+    return true;
   }
 
   /// The learner's stored state, read straight from Redis.
@@ -750,6 +782,33 @@ TEST_F(SlackJourney, HungRedisStillGetsAnAnswer) {
   // catalogue comes. (The event may have been committed late as well: Redis runs the commit it
   // received while stopped, after the bot stopped waiting; Slack's retry is then a duplicate.)
   ASSERT_TRUE(courses_command_went_through("hung"));
+  EXPECT_EQ(slack_->accepted("response_url").size(), 1u);
+}
+
+TEST_F(SlackJourney, DeferredCommandSurvivesTheDeathOfTheInstanceThatAcceptedIt) {
+  // Instance A accepts a slash command while Redis is down, keeps it in Redis once Redis is
+  // back, and is killed before its retry is due. Instance B finishes it: the catalogue arrives
+  // and the response_url says it went through.
+  bot_->stop();
+  const Env deferred{{"DEFERRED_RETRY_MS", "3000"}};
+  bot_ = start_bot(deferred, "it-slack-a");
+  redis_.stop();
+  HttpResult r = command("courses", FakeSlack::dm_channel(kUser), "durable");
+  ASSERT_EQ(r.status, 200u);
+  EXPECT_NE(r.body.find("couldn't save"), std::string::npos) << r.body;
+
+  redis_.restart();
+  const std::string key = store::deferred_key(
+      "mc", store::partition_of(slack::learner_of(slack_->options().team_id, kUser)));
+  ASSERT_TRUE(wait_zcard(key, 1)) << bot_->log();
+  bot_->kill();
+  const std::string a_log = bot_->log();
+  EXPECT_EQ(a_log.find("applied on attempt"), std::string::npos) << a_log;
+
+  bot_ = start_bot(deferred, "it-slack-b");
+  ASSERT_TRUE(courses_command_went_through("durable"));
+  EXPECT_NE(bot_->log().find("applied on attempt 1"), std::string::npos) << bot_->log();
+  EXPECT_TRUE(wait_zcard(key, 0));  // removed after its follow-up
   EXPECT_EQ(slack_->accepted("response_url").size(), 1u);
 }
 

@@ -225,8 +225,10 @@ struct Server::Impl {
       Request req = parser.release();
       const bool client_keeps_alive = req.keep_alive();
       stream.expires_never();
-      auto outcome = co_await (call_handler(std::move(req)) || wait_kill(conn));
+      bool threw = false;
+      auto outcome = co_await (call_handler(std::move(req), threw) || wait_kill(conn));
       if (outcome.index() != 0 || conn.killed) co_return;  // forced shutdown
+      if (threw) co_return;  // no answer is better than one the router did not decide
       Response& res = std::get<0>(outcome);
 
       const bool keep_alive = client_keeps_alive && res.keep_alive() && !stopping;
@@ -276,10 +278,9 @@ struct Server::Impl {
     }
   }
 
-  /// Never throws: a handler that throws is answered with 500.
-  asio::awaitable<Response> call_handler(Request req) {
-    Request head{req.method(), "", req.version()};
-    head.keep_alive(req.keep_alive());
+  /// Never throws. HTTP status is the router's to decide (it answers a failing route with 500);
+  /// a handler that throws anyway is a bug: logged, `threw` set, and the connection closed.
+  asio::awaitable<Response> call_handler(Request req, bool& threw) {
     std::string what;
     try {
       co_return co_await handler(std::move(req));
@@ -288,12 +289,13 @@ struct Server::Impl {
     } catch (...) {
       what = "non-standard exception";
     }
+    threw = true;
     if (stopping) {
       spdlog::debug("http handler ended during shutdown: {}", what);
     } else {
-      spdlog::error("http handler threw: {}", what);
+      spdlog::error("http handler threw, closing the connection: {}", what);
     }
-    co_return json_error(head, bhttp::status::internal_server_error, "internal error");
+    co_return Response{};
   }
 
   static asio::awaitable<void> wait_kill(Connection& conn) {

@@ -14,7 +14,7 @@
 #include "bot/content/loader.hpp"
 #include "bot/content/parsed_file.hpp"
 #include "bot/core/markup.hpp"
-#include "bot/core/utf8.hpp"
+#include "bot/core/text.hpp"
 
 namespace mc::content {
 namespace {
@@ -25,69 +25,16 @@ constexpr std::string_view kKnownKeys = "id, title, summary, minutes, pass_mark,
 constexpr double kWordsPerMinute = 180.0;
 constexpr double kMinutesPerQuestion = 0.5;
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+/// What course lines are trimmed of: spaces and tabs only, so a stray carriage return or form
+/// feed stays text that the checks see.
+constexpr std::string_view kBlanks = " \t";
 
 std::string ticked(std::string_view s) { return "`" + std::string(s) + "`"; }
 
 /// Keeps messages readable when an author pasted a whole paragraph somewhere odd.
 std::string excerpt(std::string_view s, std::size_t max_chars = 40) {
   if (core::utf8_length(s) <= max_chars) return std::string(s);
-  std::size_t chars = 0;
-  std::size_t i = 0;
-  for (; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0U) != 0x80U && ++chars > max_chars) break;
-  }
-  return std::string(s.substr(0, i)) + "…";
-}
-
-/// Offset of the first byte that is not part of well-formed UTF-8 (no overlong forms,
-/// surrogates or code points above U+10FFFF), or npos.
-std::size_t invalid_utf8_at(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80U) {
-      ++i;
-      continue;
-    }
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if ((c & 0xE0U) == 0xC0U) {
-      len = 2;
-      cp = c & 0x1FU;
-    } else if ((c & 0xF0U) == 0xE0U) {
-      len = 3;
-      cp = c & 0x0FU;
-    } else if ((c & 0xF8U) == 0xF0U) {
-      len = 4;
-      cp = c & 0x07U;
-    } else {
-      return i;
-    }
-    if (i + len > s.size()) return i;
-    for (std::size_t k = 1; k < len; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0U) != 0x80U) return i;
-      cp = (cp << 6U) | (cc & 0x3FU);
-    }
-    bool overlong =
-        (len == 2 && cp < 0x80U) || (len == 3 && cp < 0x800U) || (len == 4 && cp < 0x10000U);
-    if (overlong || cp > 0x10FFFFU || (cp >= 0xD800U && cp <= 0xDFFFU)) return i;
-    i += len;
-  }
-  return std::string_view::npos;
+  return std::string(core::utf8_prefix(s, max_chars)) + "…";
 }
 
 std::string hex_byte(unsigned char c) {
@@ -110,13 +57,13 @@ std::vector<Line> split_lines(std::string_view text) {
     bool last = eol == std::string_view::npos;
     std::string_view raw = text.substr(pos, last ? std::string_view::npos : eol - pos);
     if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
-    lines.push_back(Line{number++, raw, trim(raw)});
+    lines.push_back(Line{number++, raw, core::trim(raw, kBlanks)});
     if (last) break;
     pos = eol + 1;
   }
   if (!lines.empty() && lines.front().raw.starts_with(kBom)) {
     lines.front().raw.remove_prefix(kBom.size());
-    lines.front().text = trim(lines.front().raw);
+    lines.front().text = core::trim(lines.front().raw, kBlanks);
   }
   return lines;
 }
@@ -128,7 +75,7 @@ bool is_step_heading(std::string_view text) {
 /// `- [ ] label`, `- [x] label` (also `*` bullets, `[X]` and `[]`).
 bool parse_option(std::string_view text, bool& correct, std::string_view& label) {
   if (text.size() < 2 || (text[0] != '-' && text[0] != '*') || text[1] != ' ') return false;
-  std::string_view rest = trim(text.substr(2));
+  std::string_view rest = core::trim(text.substr(2), kBlanks);
   std::size_t box = 0;
   if (rest.starts_with("[ ]")) {
     correct = false;
@@ -142,7 +89,7 @@ bool parse_option(std::string_view text, bool& correct, std::string_view& label)
   } else {
     return false;
   }
-  label = trim(rest.substr(box));
+  label = core::trim(rest.substr(box), kBlanks);
   return true;
 }
 
@@ -204,7 +151,7 @@ class Parser {
     int first_line = 0;
     int more = 0;
     for (const Line& line : lines_) {
-      std::size_t at = invalid_utf8_at(line.raw);
+      std::size_t at = core::invalid_utf8_at(line.raw);
       if (at == std::string_view::npos) continue;
       if (first_line == 0) {
         first_line = line.number;
@@ -264,11 +211,11 @@ class Parser {
               "expected `key: value` in the front matter, found " + ticked(excerpt(line.text)));
       return;
     }
-    std::string key(trim(line.text.substr(0, colon)));
-    std::string_view value = trim(line.text.substr(colon + 1));
+    std::string key(core::trim(line.text.substr(0, colon), kBlanks));
+    std::string_view value = core::trim(line.text.substr(colon + 1), kBlanks);
     if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
         value.back() == value.front()) {
-      value = trim(value.substr(1, value.size() - 2));
+      value = core::trim(value.substr(1, value.size() - 2), kBlanks);
     }
     static const std::set<std::string, std::less<>> kKeys = {"id",      "title",     "summary",
                                                              "minutes", "pass_mark", "requires"};
@@ -358,7 +305,7 @@ class Parser {
   void read_pass_mark(int line, std::string_view value) {
     pass_mark_line_ = line;
     std::string_view digits = value;
-    if (digits.ends_with('%')) digits = trim(digits.substr(0, digits.size() - 1));
+    if (digits.ends_with('%')) digits = core::trim(digits.substr(0, digits.size() - 1), kBlanks);
     std::optional<int> n = digits.starts_with('-') ? std::nullopt : whole_number(digits);
     if (!n || *n > 100) {
       problem(line,
@@ -376,7 +323,7 @@ class Parser {
     while (pos <= value.size()) {
       std::size_t comma = value.find(',', pos);
       if (comma == std::string_view::npos) comma = value.size();
-      std::string_view item = trim(value.substr(pos, comma - pos));
+      std::string_view item = core::trim(value.substr(pos, comma - pos), kBlanks);
       pos = comma + 1;
       auto& list = out_.course.requires_courses;
       if (item.empty()) {
@@ -452,13 +399,13 @@ class Parser {
     section_ = Section{};
     Section& s = *section_;
     s.line = line.number;
-    std::string_view rest = trim(line.text.substr(2));
+    std::string_view rest = core::trim(line.text.substr(2), kBlanks);
     std::size_t word_end = 0;
     while (word_end < rest.size() &&
            std::isalpha(static_cast<unsigned char>(rest[word_end])) != 0) {
       ++word_end;
     }
-    std::string kind = lower(rest.substr(0, word_end));
+    std::string kind = core::lower(rest.substr(0, word_end));
     if (kind == "lesson") {
       s.kind = Section::Kind::lesson;
     } else if (kind == "question") {
@@ -471,7 +418,7 @@ class Parser {
       return;  // its content is skipped until the next `##` heading
     }
     std::string_view name = kind == "lesson" ? "Lesson" : "Question";
-    rest = trim(rest.substr(word_end));
+    rest = core::trim(rest.substr(word_end), kBlanks);
     if (rest.starts_with('{')) {
       std::size_t close = rest.find('}');
       if (close == std::string_view::npos || rest.substr(1).find('#') != 0) {
@@ -479,14 +426,14 @@ class Parser {
                 "a question id is written `{#some-id}` right after `Question`, "
                 "as in `## Question {#sender-check}: ...`");
         if (close != std::string_view::npos) {
-          rest = trim(rest.substr(close + 1));
+          rest = core::trim(rest.substr(close + 1), kBlanks);
         } else {
           std::size_t colon = rest.find(':');
           rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon);
         }
       } else {
-        std::string_view id = trim(rest.substr(2, close - 2));
-        rest = trim(rest.substr(close + 1));
+        std::string_view id = core::trim(rest.substr(2, close - 2), kBlanks);
+        rest = core::trim(rest.substr(close + 1), kBlanks);
         if (s.kind == Section::Kind::lesson) {
           problem(line.number, "only questions take an id; remove " +
                                    ticked(std::string("{#") + std::string(id) + "}"));
@@ -505,7 +452,7 @@ class Parser {
                                ticked(std::string("## ") + std::string(name) + ": ..."));
       s.heading = std::string(rest);
     } else {
-      s.heading = std::string(trim(rest.substr(1)));
+      s.heading = std::string(core::trim(rest.substr(1), kBlanks));
     }
   }
 
@@ -576,7 +523,7 @@ class Parser {
       }
       std::string_view after = line.text.substr(1);
       if (after.starts_with(' ')) after.remove_prefix(1);
-      s.explanation.push_back(Line{line.number, after, trim(after)});
+      s.explanation.push_back(Line{line.number, after, core::trim(after, kBlanks)});
       return;
     }
     if (line.text.empty()) {

@@ -1,26 +1,13 @@
 #include "bot/core/journey.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "bot/core/action.hpp"
 #include "bot/core/schedule.hpp"
+#include "bot/core/text.hpp"
 
 namespace mc::core {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 /// "▓▓▓▓░░░░░░" for a fraction in [0, 1].
 std::string progress_bar(int done, int total) {
@@ -122,7 +109,7 @@ class Conversation {
         publish_home();
         break;
       case Inbound::Kind::command:
-        on_words(lower(event_.name), std::string(trim(event_.text)), true);
+        on_words(lower(event_.name), std::string(trim(event_.text, kAsciiSpace)), true);
         break;
       case Inbound::Kind::text:
         on_text();
@@ -139,11 +126,11 @@ class Conversation {
   // ---- what the learner said ----
 
   void on_text() {
-    std::string_view text = trim(event_.text);
+    std::string_view text = trim(event_.text, kAsciiSpace);
     if (text.empty()) return;
     if (try_typed_answer(text)) return;
     std::string_view word = text.substr(0, text.find_first_of(" \t\n"));
-    std::string_view rest = trim(text.substr(word.size()));
+    std::string_view rest = trim(text.substr(word.size()), kAsciiSpace);
     if (!word.empty() && word.front() == '/') word.remove_prefix(1);
     on_words(lower(word), std::string(rest), false);
   }
@@ -197,7 +184,7 @@ class Conversation {
     const Course* course = catalog_.find(e->course);
     const Question* q = current_question(*course, *e);
     if (q == nullptr) return false;
-    char c = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+    const char c = lower(text)[0];
     int option = -1;
     if (c >= '1' && c <= '9') option = c - '1';
     if (c >= 'a' && c <= 'h') option = c - 'a';

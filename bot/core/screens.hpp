@@ -2,7 +2,8 @@
 
 // Everything the bot says, as functions from plain data to message content. The journey decides
 // which screen to show and when; the words, emoji and buttons of each screen live here only, so a
-// wording change touches this file and nothing else.
+// wording change touches this file and nothing else. The one exception is by design: each
+// command's line in the help screen sits beside its words in the command table (commands.cpp).
 
 #include <string>
 #include <string_view>

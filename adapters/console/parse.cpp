@@ -1,18 +1,14 @@
 #include "adapters/console/parse.hpp"
 
-#include <cctype>
 #include <charconv>
+
+#include "bot/core/text.hpp"
 
 namespace mc::console {
 
 core::Inbound parse_line(std::string_view line, std::string_view learner_name,
                          const core::Keyboard& choices, std::string event_id) {
-  while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) {
-    line.remove_suffix(1);
-  }
-  while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) {
-    line.remove_prefix(1);
-  }
+  line = core::trim(line, core::kAsciiSpace);
   core::Inbound e;
   e.event_id = std::move(event_id);
   e.learner = "console:" + std::string(learner_name);
@@ -37,8 +33,7 @@ core::Inbound parse_line(std::string_view line, std::string_view learner_name,
     std::string_view rest = line.substr(1);
     std::size_t space = rest.find(' ');
     e.kind = core::Inbound::Kind::command;
-    e.name = std::string(rest.substr(0, space));
-    for (char& c : e.name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    e.name = core::lower(rest.substr(0, space));
     e.text = space == std::string_view::npos ? "" : std::string(rest.substr(space + 1));
     return e;
   }

@@ -3,6 +3,8 @@
 #include <exception>
 #include <nlohmann/json.hpp>
 
+#include "bot/core/text.hpp"
+
 namespace mc::slack {
 namespace {
 
@@ -47,14 +49,6 @@ std::optional<std::string> text_of(const json& j, const char* key) {
 bool wrong_type(const json& j, const char* key) {
   const json* m = member(j, key);
   return m != nullptr && !m->is_string();
-}
-
-bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 /// Slack ids of direct-message channels start with D.
@@ -201,7 +195,7 @@ Parsed parse_command_checked(std::string_view form_body) {
   // Answers go to the user id: chat.postMessage to a user posts in the app's DM, so a lesson
   // asked for in a channel never lands in that channel.
   Parsed p = event_for(*team, *user, *user, core::Inbound::Kind::text);
-  std::string text(trim(unescape_text(form_value(*form, "text").value_or(""))));
+  std::string text(core::trim(unescape_text(form_value(*form, "text").value_or(""))));
   p.event.text = text.empty() ? "start" : std::move(text);
   if (auto trigger = form_value(*form, "trigger_id"); trigger && !trigger->empty()) {
     p.event.event_id = route_of(*team) + ":cmd:" + *trigger;

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "adapters/slack/parse.hpp"
-#include "bot/core/utf8.hpp"
+#include "bot/core/text.hpp"
 
 namespace mc::slack {
 namespace {
@@ -16,15 +16,10 @@ using nlohmann::json;
 
 using core::code_point_offsets;
 
-bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+using core::is_space;
+using core::trim;
 
 bool is_blank(std::string_view s) { return std::all_of(s.begin(), s.end(), is_space); }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 /// The longest prefix of `s` of at most `limit` UTF-16 units, cut between code points.
 std::string_view utf16_prefix(std::string_view s, std::size_t limit) {

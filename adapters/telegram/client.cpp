@@ -6,19 +6,13 @@
 #include <boost/system/errc.hpp>
 #include <charconv>
 
+#include "bot/core/text.hpp"
+
 namespace mc::telegram {
 namespace {
 
 using nlohmann::json;
 using Status = core::SendOutcome::Status;
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 bool contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
@@ -102,7 +96,7 @@ core::SendOutcome outcome_of(const ApiCall& call, unsigned http_status, std::str
                    "unreadable answer, " + reason);
   }
 
-  const std::string text = lower_ascii(description);
+  const std::string text = core::lower(description);
   if (contains(text, "message is not modified")) return core::SendOutcome::ok();
   if (code == 403 &&
       (contains(text, "bot was blocked by the user") || contains(text, "user is deactivated") ||

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "bot/core/text.hpp"
+
 namespace mc::telegram {
 namespace {
 
@@ -36,22 +38,6 @@ std::optional<std::string> integer_text(const json* j) {
 std::optional<std::string> string_of(const json* j) {
   if (j == nullptr || !j->is_string()) return std::nullopt;
   return j->get<std::string>();
-}
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 /// The sender of a message or a callback query: learner id and display name.
@@ -151,20 +137,20 @@ Parsed parse_message(const json& message, const BotIdentity& bot, const std::str
   if (text.size() > 1 && text.front() == '/') {
     std::string_view rest(text);
     std::size_t end = 1;
-    while (end < rest.size() && !is_space(rest[end])) ++end;
+    while (end < rest.size() && !core::is_space(rest[end])) ++end;
     std::string_view word = rest.substr(1, end - 1);
     std::string_view addressee;
     if (auto at = word.find('@'); at != std::string_view::npos) {
       addressee = word.substr(at + 1);
       word = word.substr(0, at);
     }
-    if (!addressee.empty() && lower_ascii(addressee) != lower_ascii(bot.username)) {
+    if (!addressee.empty() && core::lower(addressee) != core::lower(bot.username)) {
       return ignored("command addressed to another bot");
     }
     if (!word.empty()) {
       out.event.kind = core::Inbound::Kind::command;
-      out.event.name = lower_ascii(word);
-      out.event.text = std::string(trim(rest.substr(end)));
+      out.event.name = core::lower(word);
+      out.event.text = std::string(core::trim(rest.substr(end)));
       return out;
     }
   }

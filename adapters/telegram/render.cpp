@@ -9,7 +9,7 @@
 #include <optional>
 
 #include "bot/core/action.hpp"
-#include "bot/core/utf8.hpp"
+#include "bot/core/text.hpp"
 
 namespace mc::telegram {
 namespace {
@@ -36,7 +36,7 @@ std::string escape_attribute(std::string_view text) {
   return out + escape_html(text.substr(from));
 }
 
-bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+using core::is_space;
 
 bool is_list(Block::Kind k) { return k == Block::Kind::bullet || k == Block::Kind::numbered; }
 

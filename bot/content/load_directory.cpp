@@ -10,6 +10,7 @@
 
 #include "bot/content/loader.hpp"
 #include "bot/content/parsed_file.hpp"
+#include "bot/core/text.hpp"
 
 namespace mc::content {
 namespace {
@@ -19,11 +20,7 @@ namespace fs = std::filesystem;
 bool is_course_file(const fs::path& path) {
   std::string name = path.filename().string();
   if (path.extension() != ".md" || name.starts_with('_') || name.starts_with('.')) return false;
-  std::string lowered = name;
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  });
-  return lowered != "readme.md";
+  return !core::iequals(name, "readme.md");
 }
 
 /// Cross-course rules over files sorted by name. Graph nodes are file indices.

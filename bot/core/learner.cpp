@@ -21,4 +21,11 @@ bool LearnerState::passed(std::string_view course) const {
   return e != nullptr && e->ever_passed;
 }
 
+bool prerequisites_met(const Course& course, const LearnerState& s) {
+  return std::all_of(course.requires_courses.begin(), course.requires_courses.end(),
+                     [&](const std::string& id) { return s.passed(id); });
+}
+
+int percent(int part, int whole) { return whole <= 0 ? 0 : part * 100 / whole; }
+
 }  // namespace mc::core

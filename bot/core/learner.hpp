@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/core/course.hpp"
 #include "bot/core/message.hpp"
 #include "bot/core/time.hpp"
 
@@ -71,5 +72,11 @@ struct LearnerState {
 
   friend bool operator==(const LearnerState&, const LearnerState&) = default;
 };
+
+/// True when the learner has passed every course that `course` requires.
+bool prerequisites_met(const Course& course, const LearnerState& s);
+
+/// `part` of `whole` in whole percent, rounded down; 0 when `whole` is not positive.
+int percent(int part, int whole);
 
 }  // namespace mc::core

@@ -3,21 +3,15 @@
 #include <date/tz.h>
 
 #include <algorithm>
-#include <cctype>
 #include <exception>
+
+#include "bot/core/text.hpp"
 
 namespace mc::core {
 namespace {
 
 using std::chrono::minutes;
 using LocalMinutes = date::local_time<minutes>;
-
-bool iequal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-           return std::tolower(x) == std::tolower(y);
-         });
-}
 
 // "localtime" is the machine's own zone file, not a zone anyone lives in.
 bool usable_name(std::string_view name) { return !name.empty() && name != "localtime"; }
@@ -66,7 +60,7 @@ std::optional<std::string> canonical_time_zone(std::string_view name) {
   if (!usable_name(name) || name.size() > 64) return std::nullopt;
   try {
     for (const date::time_zone& z : date::get_tzdb().zones) {
-      if (iequal(z.name(), name) && usable_name(z.name())) return z.name();
+      if (iequals(z.name(), name) && usable_name(z.name())) return z.name();
     }
   } catch (const std::exception&) {
   }

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "bot/core/utf8.hpp"
+#include "bot/core/text.hpp"
 
 namespace mc::core {
 namespace {
@@ -68,16 +68,6 @@ TEST(Markup, PlainTextAndLength) {
   EXPECT_EQ(plain_text(doc), "Héllo wörld\n\n• a\n• b");
   EXPECT_EQ(visible_length(doc), 20u);
   EXPECT_EQ(utf8_length("ü€😀"), 3u);
-}
-
-TEST(Utf8, CodePointOffsetsStepOverSequencesAndOneByteAtATimeOverInvalidOnes) {
-  // "a", "ü" (2 bytes), "€" (3), "😀" (4).
-  EXPECT_EQ(code_point_offsets("aü€😀"), (std::vector<std::size_t>{0, 1, 3, 6, 10}));
-  // A truncated 3-byte sequence and a lone continuation byte advance one byte each.
-  EXPECT_EQ(code_point_offsets("\xE2\x82x\x80"), (std::vector<std::size_t>{0, 1, 2, 3, 4}));
-  EXPECT_EQ(code_point_offsets(""), (std::vector<std::size_t>{0}));
-  EXPECT_EQ(utf8_sequence_length("😀", 0), 4u);
-  EXPECT_EQ(utf8_sequence_length("\xF0\x9F", 0), 1u);  // cut short
 }
 
 TEST(Markup, LinkAllowedOnlyForWebAndMailSchemesAndTheExtrasGiven) {

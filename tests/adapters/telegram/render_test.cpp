@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "bot/core/markup.hpp"
-#include "bot/core/utf8.hpp"
+#include "bot/core/text.hpp"
 #include "bot_api_spec.hpp"
 
 namespace mc::telegram {

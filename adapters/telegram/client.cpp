@@ -196,4 +196,10 @@ boost::asio::awaitable<boost::system::result<BotIdentity>> Client::get_me() {
   co_return BotIdentity{std::to_string(id), result["username"].get<std::string>()};
 }
 
+// The bot-wide bucket holds one token: the rate is kept in every window, whatever the platform
+// measures over, and saturated sending still reaches the full rate (reservations queue ahead).
+core::RouteLimits default_limits() {
+  return core::RouteLimits{core::Limit{30, 1}, core::Limit{1, 3}, core::Limit{20.0 / 60.0, 3}};
+}
+
 }  // namespace mc::telegram

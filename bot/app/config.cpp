@@ -9,6 +9,10 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "adapters/slack/client.hpp"
+#include "adapters/telegram/client.hpp"
+#include "bot/store/redis_url.hpp"
+
 namespace mc::app {
 namespace {
 
@@ -132,6 +136,8 @@ std::optional<std::string> process_env(const char* name) {
 ConfigResult load_config(const Getenv& getenv) {
   ConfigResult r;
   Config& c = r.config;
+  c.telegram_limits = telegram::default_limits();
+  c.slack_limits = slack::default_limits();
   auto get = [&](const char* name) -> std::optional<std::string> {
     auto v = getenv(name);
     if (v && v->empty()) return std::nullopt;  // an empty variable means "use the default"

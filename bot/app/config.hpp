@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "bot/core/rate_limits.hpp"
 #include "bot/core/schedule.hpp"
 #include "bot/delivery/dispatcher.hpp"
-#include "bot/delivery/rate_limiter.hpp"
-#include "bot/delivery/scheduler.hpp"
-#include "bot/store/redis.hpp"
+#include "bot/engine/scheduler.hpp"
+#include "bot/store/redis_client.hpp"
 
 namespace mc::app {
 
@@ -30,20 +30,21 @@ struct Config {
   std::string instance_id;  ///< unique per instance: outbox consumer name; default hostname-pid
   // scheduled pushes and delivery
   core::ScheduleDefaults schedule;      ///< DEFAULT_TZ, DEFAULT_LESSON_TIME, REMINDERS_MAX
-  delivery::SchedulerConfig scheduler;  ///< SCHEDULER_*
+  engine::SchedulerConfig scheduler;    ///< SCHEDULER_*
   delivery::DispatcherConfig dispatch;  ///< DISPATCH_* (consumer = instance_id)
   std::chrono::milliseconds shutdown_timeout{20'000};  ///< SHUTDOWN_TIMEOUT_MS
   // Telegram
   std::string telegram_token;
   std::string telegram_secret;
   std::string telegram_api_url = "https://api.telegram.org";
-  delivery::RouteLimits telegram_limits = delivery::telegram_default_limits();
+  core::RouteLimits
+      telegram_limits;  ///< TELEGRAM_*; load_config starts from telegram::default_limits()
 
   // Slack
   std::string slack_token;           ///< bot token, xoxb-...
   std::string slack_signing_secret;  ///< verifies every request Slack sends
   std::string slack_api_url = "https://slack.com/api";
-  delivery::RouteLimits slack_limits = delivery::slack_default_limits();
+  core::RouteLimits slack_limits;  ///< SLACK_*; load_config starts from slack::default_limits()
 
   bool telegram_enabled() const { return !telegram_token.empty(); }
   bool slack_enabled() const { return !slack_token.empty(); }

@@ -16,11 +16,13 @@
 #include "bot/app/slack_webhooks.hpp"
 #include "bot/app/webhooks.hpp"
 #include "bot/delivery/dispatcher.hpp"
-#include "bot/delivery/scheduler.hpp"
+#include "bot/engine/scheduler.hpp"
 #include "bot/http/client.hpp"
 #include "bot/http/server.hpp"
 #include "bot/metrics/metrics.hpp"
-#include "bot/store/store.hpp"
+#include "bot/store/learner_store.hpp"
+#include "bot/store/outbox_store.hpp"
+#include "bot/store/schedule_store.hpp"
 
 namespace mc::app {
 namespace {
@@ -119,8 +121,10 @@ int serve() {
   store_config.platforms.clear();
   if (config.telegram_enabled()) store_config.platforms.push_back("telegram");
   if (config.slack_enabled()) store_config.platforms.push_back("slack");
-  store::Store store(redis, reader, store_config);
-  engine::Engine engine(setup->catalog, store, system_now, config.schedule);
+  store::LearnerStore learners(redis, store_config);
+  store::OutboxStore outbox(redis, reader, store_config);
+  store::ScheduleStore schedule(redis, store_config);
+  engine::Engine engine(setup->catalog, learners, system_now, config.schedule);
   http::Client http_client(ex);
 
   auto bot = std::make_shared<telegram::BotIdentity>();
@@ -150,16 +154,17 @@ int serve() {
              });
   router.add(bhttp::verb::get, "/readyz",
              [&](http::Request req) -> asio::awaitable<http::Response> {
-               if (!store.connected()) {
+               if (!outbox.connected()) {
                  co_return http::make_response(req, bhttp::status::service_unavailable,
                                                "redis unavailable\n");
                }
                co_return http::make_response(req, bhttp::status::ok, "ready\n");
              });
   router.add(
-      bhttp::verb::get, "/metrics", [&store](http::Request req) -> asio::awaitable<http::Response> {
+      bhttp::verb::get, "/metrics",
+      [&outbox](http::Request req) -> asio::awaitable<http::Response> {
         // Dead letters of every instance, read from Redis at each scrape.
-        if (auto dead = co_await store.dead_letter_count()) {
+        if (auto dead = co_await outbox.dead_letter_count()) {
           metrics::Registry::global().set("microcourse_dead_letters",
                                           "Messages in the dead-letter streams (all instances)", {},
                                           static_cast<double>(*dead));
@@ -192,7 +197,7 @@ int serve() {
   server.start();
   spdlog::info("listening on {}:{}", endpoint->address().to_string(), endpoint->port());
 
-  delivery::Dispatcher dispatcher(ex, store, config.dispatch, system_now);
+  delivery::Dispatcher dispatcher(ex, outbox, config.dispatch, system_now);
   dispatcher.set_limits("telegram:", config.telegram_limits);
   dispatcher.set_limits("slack:", config.slack_limits);
   if (telegram_client) {
@@ -205,11 +210,7 @@ int serve() {
         "slack:", [&](const core::Outbound& m, int skip) { return slack_client->send(m, skip); });
   }
   dispatcher.on_unreachable([&](const core::Outbound& m) -> asio::awaitable<void> {
-    core::Inbound blocked;
-    blocked.kind = core::Inbound::Kind::blocked;
-    blocked.learner = m.learner;
-    blocked.event_id = "unreachable:" + m.key;
-    (void)co_await engine.handle(blocked);
+    (void)co_await engine.mark_unreachable(m);
   });
   // Set when the dispatcher and the scheduler have returned, so shutdown can wait for in-flight
   // sends to be acked and in-flight pushes to be committed.
@@ -227,7 +228,7 @@ int serve() {
         "no platform is configured (TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN): nothing to "
         "receive or send");
   }
-  delivery::Scheduler scheduler(ex, store, engine, config.scheduler, system_now);
+  engine::Scheduler scheduler(ex, schedule, engine, config.scheduler, system_now);
   asio::co_spawn(ex, scheduler.run(), [&](std::exception_ptr e) {
     if (e) spdlog::critical("scheduler stopped unexpectedly");
     scheduler_done = true;

@@ -1,10 +1,21 @@
-#include "bot/core/json.hpp"
+#include "bot/store/codec.hpp"
 
 #include <nlohmann/json.hpp>
 
-namespace mc::core {
+namespace mc::store {
 namespace {
 
+using core::Address;
+using core::Block;
+using core::Button;
+using core::Doc;
+using core::Enrollment;
+using core::from_millis;
+using core::LearnerState;
+using core::Outbound;
+using core::Span;
+using core::Time;
+using core::to_millis;
 using nlohmann::json;
 
 constexpr const char* kStatusNames[] = {"active", "passed", "failed"};
@@ -30,10 +41,16 @@ T get_or(const json& j, const char* key, T fallback) {
 
 Time time_or(const json& j, const char* key) { return from_millis(get_or<long long>(j, key, 0)); }
 
-json address_json(const Address& a) { return json{{"route", a.route}, {"chat", a.chat}}; }
+// "group" is written only when set: older stored addresses have none and mean a private chat.
+json address_json(const Address& a) {
+  json j{{"route", a.route}, {"chat", a.chat}};
+  if (a.group) j["group"] = true;
+  return j;
+}
 Address address_from(const json& j) {
   if (!j.is_object()) return {};
-  return Address{get_or<std::string>(j, "route", ""), get_or<std::string>(j, "chat", "")};
+  return Address{get_or<std::string>(j, "route", ""), get_or<std::string>(j, "chat", ""),
+                 get_or<bool>(j, "group", false)};
 }
 
 }  // namespace
@@ -219,4 +236,6 @@ std::optional<LearnerState> learner_from_json(const json& j) {
   }
 }
 
-}  // namespace mc::core
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+}  // namespace mc::store

@@ -28,7 +28,9 @@
 #include "bot/core/course.hpp"
 #include "bot/core/learner.hpp"
 #include "bot/core/markup.hpp"
-#include "bot/store/store.hpp"
+#include "bot/store/keys.hpp"
+#include "bot/store/learner_store.hpp"
+#include "bot/store/redis_url.hpp"
 
 namespace mc::bench {
 
@@ -118,7 +120,7 @@ inline core::Catalog catalog() {
 }
 
 /// Commits one new learner per index with at most `concurrency` commits in flight.
-inline asio::awaitable<void> seed(store::Store& store, int count, int concurrency,
+inline asio::awaitable<void> seed(store::LearnerStore& store, int count, int concurrency,
                                   std::function<store::Commit(int)> make) {
   auto next = std::make_shared<int>(0);
   auto failures = std::make_shared<int>(0);

@@ -15,6 +15,7 @@
 #include "bench/bench_support.hpp"
 #include "bot/delivery/dispatcher.hpp"
 #include "bot/http/client.hpp"
+#include "bot/store/outbox_store.hpp"
 #include "tests/support/fake_telegram.hpp"
 #include "tests/support/redis_server.hpp"
 
@@ -49,14 +50,15 @@ Result measure(double rate, int seconds) {
   bench::drive(ioc, [&] { return redis.connected(); });
   store::StoreConfig store_config;
   store_config.platforms = {"telegram"};
-  store::Store store(redis, store_config);
+  store::LearnerStore learners(redis, store_config);
+  store::OutboxStore outbox(redis, store_config);
   http::Client http(ioc.get_executor());
   telegram::Client telegram(http, telegram::ClientConfig{fake.url(), fake.options().token});
 
   Result result;
   result.messages = messages;
   auto start = std::chrono::steady_clock::now();
-  bench::run(ioc, bench::seed(store, static_cast<int>(messages), 256, [&](int i) {
+  bench::run(ioc, bench::seed(learners, static_cast<int>(messages), 256, [&](int i) {
                const std::string chat = std::to_string(5'000'000 + i);
                store::Commit c;
                c.learner = route + ":" + chat;
@@ -75,10 +77,10 @@ Result measure(double rate, int seconds) {
 
   delivery::DispatcherConfig config;
   config.consumer = "bench";
-  delivery::Dispatcher dispatcher(ioc.get_executor(), store, config,
+  delivery::Dispatcher dispatcher(ioc.get_executor(), outbox, config,
                                   [] { return core::to_time(core::Clock::now()); });
   // What serve configures from TELEGRAM_MAX_PER_SECOND, with the default per-chat limits.
-  delivery::RouteLimits limits = delivery::telegram_default_limits();
+  core::RouteLimits limits = telegram::default_limits();
   limits.bot.per_second = rate;
   dispatcher.set_limits("telegram:", limits);
   dispatcher.add_sender("telegram:",

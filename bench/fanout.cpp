@@ -10,8 +10,9 @@
 #include <cstdio>
 
 #include "bench/bench_support.hpp"
-#include "bot/delivery/scheduler.hpp"
 #include "bot/engine/engine.hpp"
+#include "bot/engine/scheduler.hpp"
+#include "bot/store/schedule_store.hpp"
 #include "tests/support/redis_server.hpp"
 
 using namespace mc;
@@ -38,7 +39,8 @@ int main(int argc, char** argv) {
   bench::drive(ioc, [&] { return redis.connected(); });
   store::StoreConfig store_config;
   store_config.platforms = {"telegram"};
-  store::Store store(redis, store_config);
+  store::LearnerStore learner_store(redis, store_config);
+  store::ScheduleStore schedule(redis, store_config);
 
   const core::Catalog catalog = bench::catalog();
   // Friday 10 May 2024, 09:30:59 UTC: everyone is due within the minute before.
@@ -46,12 +48,12 @@ int main(int argc, char** argv) {
                             date::sys_days{date::year{2024} / 5 / 10}.time_since_epoch())} +
                         9h + 30min + 59s;
   core::Time now = t0;
-  engine::Engine engine(catalog, store, [&now] { return now; });
+  engine::Engine engine(catalog, learner_store, [&now] { return now; });
 
   std::printf("fan-out: %d learners due in the same minute, batch %d, concurrency %d\n", learners,
               batch, concurrency);
   auto start = std::chrono::steady_clock::now();
-  bench::run(ioc, bench::seed(store, learners, 256, [&](int i) {
+  bench::run(ioc, bench::seed(learner_store, learners, 256, [&](int i) {
                core::LearnerState s;
                s.id = learner_id(i);
                s.address = {"telegram:1", std::to_string(1'000'000 + i)};
@@ -72,7 +74,7 @@ int main(int argc, char** argv) {
   start = std::chrono::steady_clock::now();
   long long claimed = 0;
   while (true) {
-    auto r = bench::run(ioc, store.claim_due(now, batch, 10min));
+    auto r = bench::run(ioc, schedule.claim_due(now, batch, 10min));
     if (!r) throw std::runtime_error("claim_due failed: " + r.error().message());
     if (r->empty()) break;
     claimed += static_cast<long long>(r->size());
@@ -81,10 +83,10 @@ int main(int argc, char** argv) {
 
   // 2. The scheduler end to end, once those leases have run out: claim, decide, commit.
   now = t0 + 10min + 1s;
-  delivery::SchedulerConfig config;
+  engine::SchedulerConfig config;
   config.batch = batch;
   config.concurrency = concurrency;
-  delivery::Scheduler scheduler(ioc.get_executor(), store, engine, config, [&now] { return now; });
+  engine::Scheduler scheduler(ioc.get_executor(), schedule, engine, config, [&now] { return now; });
   start = std::chrono::steady_clock::now();
   long long pushed = 0;
   long long failed = 0;

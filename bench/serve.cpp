@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
                            store::parse_redis_url(server.url(), nullptr).value());
   redis.start();
   bench::drive(ioc, [&] { return redis.connected(); });
-  store::Store store(redis);
+  store::LearnerStore store(redis);
   const core::Time due = core::to_time(core::Clock::now()) - 1min;
   bench::run(ioc, bench::seed(store, learners, 256, [&](int i) {
                const std::string chat = std::to_string(7'000'000 + i);

@@ -274,4 +274,8 @@ boost::asio::awaitable<bool> Client::respond(std::string response_url, json mess
   co_return true;
 }
 
+core::RouteLimits default_limits() {
+  return core::RouteLimits{core::Limit{0, 1}, core::Limit{1, 3}, core::Limit{}};
+}
+
 }  // namespace mc::slack

@@ -15,10 +15,15 @@
 #include <string_view>
 
 #include "adapters/slack/render.hpp"
+#include "bot/core/rate_limits.hpp"
 #include "bot/core/send_outcome.hpp"
 #include "bot/http/client.hpp"
 
 namespace mc::slack {
+
+/// Slack's published limit: about 1 message/s per channel, none per workspace. What delivery
+/// enforces unless the configuration says otherwise.
+core::RouteLimits default_limits();
 
 /// Where bot tokens come from. Implementations must be callable from the client's executor.
 class TokenSource {

@@ -194,4 +194,10 @@ std::string bot_id_of_token(std::string_view token) {
   return std::string(token.substr(0, token.find(':')));
 }
 
+// The bot-wide bucket holds one token: the rate is kept in every window, whatever the platform
+// measures over, and saturated sending still reaches the full rate (reservations queue ahead).
+core::RouteLimits default_limits() {
+  return core::RouteLimits{core::Limit{30, 1}, core::Limit{1, 3}, core::Limit{20.0 / 60.0, 3}};
+}
+
 }  // namespace mc::telegram

@@ -10,10 +10,15 @@
 
 #include "adapters/telegram/parse.hpp"
 #include "adapters/telegram/render.hpp"
+#include "bot/core/rate_limits.hpp"
 #include "bot/core/send_outcome.hpp"
 #include "bot/http/client.hpp"
 
 namespace mc::telegram {
+
+/// The Bot API's published limits: about 30 messages/s per bot, 1/s per chat (short bursts
+/// tolerated), 20/min per group. What delivery enforces unless the configuration says otherwise.
+core::RouteLimits default_limits();
 
 struct ClientConfig {
   std::string api_url = "https://api.telegram.org";  ///< http:// accepted (local fakes)

@@ -64,13 +64,18 @@ std::optional<Sender> sender_of(const json* from) {
   return s;
 }
 
-/// Fills the fields every event shares.
+/// A chat of several people, by Chat.type: what the Bot API limits as a group.
+bool is_group_chat(std::string_view type) {
+  return type == "group" || type == "supergroup" || type == "channel";
+}
+
+/// Fills the fields every event shares; `group`: the chat is a group chat (is_group_chat).
 core::Inbound base_event(const BotIdentity& bot, const std::string& update_id, const Sender& from,
-                         std::string chat) {
+                         std::string chat, bool group) {
   core::Inbound in;
   in.event_id = route_of(bot) + ":" + update_id;
   in.learner = route_of(bot) + ":" + from.id;
-  in.reply_to = core::Address{route_of(bot), std::move(chat)};
+  in.reply_to = core::Address{route_of(bot), std::move(chat), group};
   in.display_name = from.display_name;
   return in;
 }
@@ -128,8 +133,8 @@ Parsed parse_message(const json& message, const BotIdentity& bot, const std::str
 
   Parsed out;
   out.status = Status::event;
-  out.event = base_event(bot, update_id, *from, *chat_id);
   const std::string type = string_of(member(*chat, "type")).value_or("");
+  out.event = base_event(bot, update_id, *from, *chat_id, is_group_chat(type));
   out.event.group = type != "private";
 
   // "/name@bot args": Telegram marks it with a bot_command entity at offset 0, but a leading '/'
@@ -172,7 +177,7 @@ Parsed parse_callback(const json& query, const BotIdentity& bot, const std::stri
   // answers then go to the user's private chat.
   std::string chat = from->id;
   std::string origin;
-  bool group = false;
+  std::string type = "private";
   if (const json* message = member(query, "message"); message != nullptr) {
     const json* msg_chat = member(*message, "chat");
     auto chat_id = msg_chat != nullptr ? integer_text(member(*msg_chat, "id")) : std::nullopt;
@@ -180,18 +185,18 @@ Parsed parse_callback(const json& query, const BotIdentity& bot, const std::stri
     if (chat_id && message_id) {
       chat = *chat_id;
       origin = *message_id;
-      group = string_of(member(*msg_chat, "type")).value_or("") != "private";
+      type = string_of(member(*msg_chat, "type")).value_or("");
     }
   }
 
   Parsed out;
   out.status = Status::event;
-  out.event = base_event(bot, update_id, *from, std::move(chat));
+  out.event = base_event(bot, update_id, *from, std::move(chat), is_group_chat(type));
   out.event.kind = core::Inbound::Kind::press;
   out.event.text = string_of(member(query, "data")).value_or("");
   out.event.interaction = std::move(*id);
   out.event.origin = std::move(origin);
-  out.event.group = group;
+  out.event.group = type != "private";
   return out;
 }
 
@@ -212,7 +217,7 @@ Parsed parse_my_chat_member(const json& update, const BotIdentity& bot,
   if (!from || !chat_id) return malformed("my_chat_member without a chat or a user");
   Parsed out;
   out.status = Status::event;
-  out.event = base_event(bot, update_id, *from, *chat_id);
+  out.event = base_event(bot, update_id, *from, *chat_id, /*group=*/false);  // a private chat
   out.event.kind = core::Inbound::Kind::blocked;
   return out;
 }

@@ -18,7 +18,8 @@
 #include "bot/app/setup.hpp"
 #include "bot/delivery/dispatcher.hpp"
 #include "bot/engine/engine.hpp"
-#include "bot/store/store.hpp"
+#include "bot/store/learner_store.hpp"
+#include "bot/store/outbox_store.hpp"
 
 namespace mc::app {
 namespace {
@@ -36,10 +37,11 @@ std::string default_name() {
 }
 
 // Waits until Redis is connected or `limit` passes.
-asio::awaitable<bool> wait_connected(store::Store& store, std::chrono::milliseconds limit) {
+asio::awaitable<bool> wait_connected(const store::RedisClient& redis,
+                                     std::chrono::milliseconds limit) {
   auto ex = co_await asio::this_coro::executor;
   auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!store.connected()) {
+  while (!redis.connected()) {
     if (std::chrono::steady_clock::now() >= deadline) co_return false;
     asio::steady_timer t(ex, std::chrono::milliseconds(50));
     co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -82,14 +84,15 @@ int chat(const std::vector<std::string>& args) {
   redis.start();
   store::StoreConfig store_config;
   store_config.platforms = {"console"};  // this session sends only to its terminal
-  store::Store store(redis, store_config);
-  engine::Engine engine(setup->catalog, store, system_now, config.schedule);
+  store::LearnerStore learners(redis, store_config);
+  store::OutboxStore outbox(redis, store_config);
+  engine::Engine engine(setup->catalog, learners, system_now, config.schedule);
   console::Terminal terminal(std::cout, console::RenderOptions{isatty(STDOUT_FILENO) == 1});
 
   delivery::DispatcherConfig dispatch_config;
   dispatch_config.consumer = "console-" + config.instance_id;
   dispatch_config.block = std::chrono::milliseconds(100);
-  delivery::Dispatcher dispatcher(ex, store, dispatch_config, system_now);
+  delivery::Dispatcher dispatcher(ex, outbox, dispatch_config, system_now);
   dispatcher.add_sender(
       std::string(console::kRoute),
       [&terminal](const core::Outbound& m, int) -> asio::awaitable<core::SendOutcome> {
@@ -99,7 +102,7 @@ int chat(const std::vector<std::string>& args) {
   bool ok = false;
   std::promise<bool> ready;
   asio::co_spawn(
-      ex, wait_connected(store, std::chrono::seconds(5)), [&](std::exception_ptr, bool connected) {
+      ex, wait_connected(redis, std::chrono::seconds(5)), [&](std::exception_ptr, bool connected) {
         ok = connected;
         ready.set_value(connected);
         if (!connected) {

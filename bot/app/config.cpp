@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "bot/app/platform.hpp"
+#include "bot/store/redis_url.hpp"
 
 namespace mc::app {
 namespace {

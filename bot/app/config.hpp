@@ -10,11 +10,12 @@
 #include <vector>
 
 #include "bot/app/env.hpp"
+#include "bot/core/rate_limits.hpp"
 #include "bot/core/schedule.hpp"
 #include "bot/delivery/dispatcher.hpp"
-#include "bot/delivery/scheduler.hpp"
 #include "bot/engine/deferred.hpp"
-#include "bot/store/redis.hpp"
+#include "bot/engine/scheduler.hpp"
+#include "bot/store/redis_client.hpp"
 
 namespace mc::app {
 
@@ -40,7 +41,7 @@ struct Config {
   std::string instance_id;  ///< unique per instance: outbox consumer name; default hostname-pid
   // scheduled pushes and delivery
   core::ScheduleDefaults schedule;      ///< DEFAULT_TZ, DEFAULT_LESSON_TIME, REMINDERS_MAX
-  delivery::SchedulerConfig scheduler;  ///< SCHEDULER_*
+  engine::SchedulerConfig scheduler;    ///< SCHEDULER_*
   delivery::DispatcherConfig dispatch;  ///< DISPATCH_* (consumer = instance_id)
   engine::DeferredConfig deferred;      ///< DEFERRED_*
   std::chrono::milliseconds shutdown_timeout{20'000};  ///< SHUTDOWN_TIMEOUT_MS

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "bot/app/config.hpp"
+#include "bot/core/rate_limits.hpp"
 #include "bot/delivery/dispatcher.hpp"
-#include "bot/delivery/rate_limiter.hpp"
 
 namespace mc::engine {
 class Engine;
@@ -46,7 +46,7 @@ class Platform {
   virtual void add_routes(http::Router& router) = 0;
   /// Renders and sends this platform's outbox messages.
   virtual delivery::Sender sender() = 0;
-  virtual delivery::RouteLimits limits() const = 0;
+  virtual core::RouteLimits limits() const = 0;
   /// Start-up calls (who the bot is, webhook registration): retried until they succeed or
   /// stop(); the server works meanwhile.
   virtual boost::asio::awaitable<void> start() = 0;

@@ -12,14 +12,15 @@
 #include "bot/app/platform.hpp"
 #include "bot/app/setup.hpp"
 #include "bot/delivery/dispatcher.hpp"
-#include "bot/delivery/scheduler.hpp"
 #include "bot/engine/deferred.hpp"
 #include "bot/http/client.hpp"
 #include "bot/http/router.hpp"
 #include "bot/http/server.hpp"
 #include "bot/metrics/metrics.hpp"
 #include "bot/store/deferred_store.hpp"
-#include "bot/store/store.hpp"
+#include "bot/store/learner_store.hpp"
+#include "bot/store/outbox_store.hpp"
+#include "bot/store/schedule_store.hpp"
 
 namespace mc::app {
 namespace {
@@ -28,23 +29,24 @@ namespace asio = boost::asio;
 namespace bhttp = boost::beast::http;
 
 /// /healthz, /readyz and /metrics: what operators and orchestrators ask.
-void add_operator_routes(http::Router& router, store::Store& store) {
+void add_operator_routes(http::Router& router, store::OutboxStore& outbox) {
   router.add(bhttp::verb::get, "/healthz",
              [](http::Request req) -> asio::awaitable<http::Response> {
                co_return http::make_response(req, bhttp::status::ok, "ok\n");
              });
   router.add(bhttp::verb::get, "/readyz",
-             [&store](http::Request req) -> asio::awaitable<http::Response> {
-               if (!store.connected()) {
+             [&outbox](http::Request req) -> asio::awaitable<http::Response> {
+               if (!outbox.connected()) {
                  co_return http::make_response(req, bhttp::status::service_unavailable,
                                                "redis unavailable\n");
                }
                co_return http::make_response(req, bhttp::status::ok, "ready\n");
              });
   router.add(
-      bhttp::verb::get, "/metrics", [&store](http::Request req) -> asio::awaitable<http::Response> {
+      bhttp::verb::get, "/metrics",
+      [&outbox](http::Request req) -> asio::awaitable<http::Response> {
         // Dead letters of every instance, read from Redis at each scrape.
-        if (auto dead = co_await store.dead_letter_count()) {
+        if (auto dead = co_await outbox.dead_letter_count()) {
           metrics::Registry::global().set("microcourse_dead_letters",
                                           "Messages in the dead-letter streams (all instances)", {},
                                           static_cast<double>(*dead));
@@ -116,9 +118,11 @@ int serve() {
   for (const auto& [module, settings] : enabled) {
     store_config.platforms.emplace_back(module->name);
   }
-  store::Store store(redis, reader, store_config);
-  store::DeferredStore deferred_store(redis);
-  engine::Engine engine(setup->catalog, store, system_now, config.schedule);
+  store::LearnerStore learners(redis, store_config);
+  store::OutboxStore outbox(redis, reader, store_config);
+  store::ScheduleStore schedule(redis, store_config);
+  store::DeferredStore deferred_store(redis, store_config.prefix);
+  engine::Engine engine(setup->catalog, learners, system_now, config.schedule);
   engine::Deferred deferred(ex, engine, deferred_store, config.deferred, system_now);
   http::Client http_client(ex);
 
@@ -129,7 +133,7 @@ int serve() {
   }
 
   http::Router router;
-  add_operator_routes(router, store);
+  add_operator_routes(router, outbox);
   for (auto& platform : platforms) platform->add_routes(router);
 
   http::ServerConfig server_config;
@@ -146,20 +150,16 @@ int serve() {
   server.start();
   spdlog::info("listening on {}:{}", endpoint->address().to_string(), endpoint->port());
 
-  delivery::Dispatcher dispatcher(ex, store, config.dispatch, system_now);
+  delivery::Dispatcher dispatcher(ex, outbox, config.dispatch, system_now);
   for (auto& platform : platforms) {
     const std::string route_prefix = std::string(platform->name()) + ":";
     dispatcher.set_limits(route_prefix, platform->limits());
     dispatcher.add_sender(route_prefix, platform->sender());
   }
   dispatcher.on_unreachable([&](const core::Outbound& m) -> asio::awaitable<void> {
-    core::Inbound blocked;
-    blocked.kind = core::Inbound::Kind::blocked;
-    blocked.learner = m.learner;
-    blocked.event_id = "unreachable:" + m.key;
-    (void)co_await engine.handle(blocked);
+    (void)co_await engine.mark_unreachable(m);
   });
-  delivery::Scheduler scheduler(ex, store, engine, config.scheduler, system_now);
+  engine::Scheduler scheduler(ex, schedule, engine, config.scheduler, system_now);
 
   // Set when the dispatcher, the scheduler and the deferred work have returned, so shutdown can
   // wait for in-flight sends to be acked and in-flight pushes to be committed.

@@ -14,6 +14,9 @@ namespace mc::core {
 struct Address {
   std::string route;
   std::string chat;  ///< chat / channel / user id on that route
+  /// A chat of several people (a Telegram group, supergroup or channel), which platforms limit
+  /// more strictly than a private chat.
+  bool group = false;
 
   friend bool operator==(const Address&, const Address&) = default;
 };

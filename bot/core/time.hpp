@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 
 namespace mc::core {
 
@@ -13,5 +14,8 @@ inline Time to_time(Clock::time_point tp) {
 }
 inline Time from_millis(long long ms) { return Time{std::chrono::milliseconds{ms}}; }
 inline long long to_millis(Time t) { return t.time_since_epoch().count(); }
+
+/// A clock handed to the parts that read one (tests and benchmarks inject theirs).
+using NowFn = std::function<Time()>;
 
 }  // namespace mc::core

@@ -13,7 +13,9 @@
 #include <random>
 #include <set>
 
+#include "bot/delivery/rate_limiter.hpp"
 #include "bot/metrics/metrics.hpp"
+#include "bot/store/keys.hpp"
 
 namespace mc::delivery {
 
@@ -38,7 +40,7 @@ asio::awaitable<void> sleep_for(std::chrono::nanoseconds d) {
 }  // namespace
 
 struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
-  Impl(asio::any_io_executor ex, store::Store& s, DispatcherConfig c, engine::NowFn n)
+  Impl(asio::any_io_executor ex, store::OutboxStore& s, DispatcherConfig c, core::NowFn n)
       : executor(ex),
         store(s),
         config(std::move(c)),
@@ -51,9 +53,9 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
   }
 
   asio::any_io_executor executor;
-  store::Store& store;
+  store::OutboxStore& store;
   DispatcherConfig config;
-  engine::NowFn now;
+  core::NowFn now;
   std::vector<std::pair<std::string, Sender>> senders;
   std::function<asio::awaitable<void>(const core::Outbound&)> unreachable;
   RateLimiter limiter;
@@ -148,7 +150,7 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
   // Gives an entry back to the outbox for whoever runs next (shutdown): a new stream entry,
   // available at once, with the attempts it really used and the parts already sent.
   asio::awaitable<void> hand_back(store::OutboxEntry entry) {
-    entry.attempt -= 1;  // Store::retry counts one attempt more; this one was not tried
+    entry.attempt -= 1;  // OutboxStore::retry counts one attempt more; this one was not tried
     (void)co_await store.retry(entry, now(), entry.parts_done);
   }
 
@@ -167,8 +169,7 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
       // The proactive limits: this chat first (a slow chat holds no bot-wide capacity), then
       // the bot. A wait cut short by stop() hands the entry back instead of sending early.
       if (!stopping && is_chat_message(m)) {
-        co_await hold(
-            limiter.reserve_chat(m.to.route, m.to.chat, std::chrono::steady_clock::now()));
+        co_await hold(limiter.reserve_chat(m.to, std::chrono::steady_clock::now()));
       }
       if (!stopping) {
         co_await hold(limiter.reserve_bot(m.to.route, std::chrono::steady_clock::now()));
@@ -359,12 +360,9 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
   }
 };
 
-Dispatcher::Dispatcher(asio::any_io_executor executor, store::Store& store, DispatcherConfig config,
-                       engine::NowFn now)
-    : impl_(std::make_shared<Impl>(executor, store, std::move(config), std::move(now))) {
-  impl_->limiter.configure("telegram:", telegram_default_limits());
-  impl_->limiter.configure("slack:", slack_default_limits());
-}
+Dispatcher::Dispatcher(asio::any_io_executor executor, store::OutboxStore& store,
+                       DispatcherConfig config, core::NowFn now)
+    : impl_(std::make_shared<Impl>(executor, store, std::move(config), std::move(now))) {}
 
 void Dispatcher::add_sender(std::string route_prefix, Sender sender) {
   impl_->senders.emplace_back(std::move(route_prefix), std::move(sender));
@@ -374,7 +372,7 @@ void Dispatcher::on_unreachable(std::function<asio::awaitable<void>(const core::
   impl_->unreachable = std::move(fn);
 }
 
-void Dispatcher::set_limits(std::string route_prefix, RouteLimits limits) {
+void Dispatcher::set_limits(std::string route_prefix, core::RouteLimits limits) {
   impl_->limiter.configure(std::move(route_prefix), limits);
 }
 

@@ -18,10 +18,10 @@
 #include <string>
 
 #include "bot/core/message.hpp"
+#include "bot/core/rate_limits.hpp"
 #include "bot/core/send_outcome.hpp"
-#include "bot/delivery/rate_limiter.hpp"
-#include "bot/engine/engine.hpp"
-#include "bot/store/store.hpp"
+#include "bot/core/time.hpp"
+#include "bot/store/outbox_store.hpp"
 
 namespace mc::delivery {
 
@@ -45,10 +45,11 @@ struct DispatcherConfig {
 
 class Dispatcher {
  public:
-  Dispatcher(boost::asio::any_io_executor executor, store::Store& store, DispatcherConfig config,
-             engine::NowFn now);
+  /// No route is limited until set_limits() says how.
+  Dispatcher(boost::asio::any_io_executor executor, store::OutboxStore& store,
+             DispatcherConfig config, core::NowFn now);
 
-  /// Registers the sender for routes starting with `route_prefix` ("telegram:", "console:").
+  /// Registers the sender for routes starting with `route_prefix` (e.g. "console:").
   void add_sender(std::string route_prefix, Sender sender);
 
   /// Called when a platform says the learner can no longer be reached (blocked the bot, left
@@ -56,7 +57,7 @@ class Dispatcher {
   void on_unreachable(std::function<boost::asio::awaitable<void>(const core::Outbound&)> fn);
 
   /// Proactive limits for routes starting with `route_prefix`.
-  void set_limits(std::string route_prefix, RouteLimits limits);
+  void set_limits(std::string route_prefix, core::RouteLimits limits);
 
   /// Entries taken from the outbox and not yet finished (0 when idle).
   int in_flight() const;

@@ -34,7 +34,7 @@ void TokenBucket::pause_until(SteadyTime until) {
   tokens_ = std::min(tokens_, 1.0);
 }
 
-void RateLimiter::configure(std::string route_prefix, RouteLimits limits) {
+void RateLimiter::configure(std::string route_prefix, core::RouteLimits limits) {
   for (auto& [prefix, existing] : limits_) {
     if (prefix == route_prefix) {
       existing = limits;
@@ -46,19 +46,18 @@ void RateLimiter::configure(std::string route_prefix, RouteLimits limits) {
   limits_.emplace_back(std::move(route_prefix), limits);
 }
 
-const RouteLimits* RateLimiter::limits_for(const std::string& route) const {
+const core::RouteLimits* RateLimiter::limits_for(const std::string& route) const {
   for (const auto& [prefix, limits] : limits_) {
     if (route.starts_with(prefix)) return &limits;
   }
   return nullptr;
 }
 
-std::chrono::nanoseconds RateLimiter::reserve_chat(const std::string& route,
-                                                   const std::string& chat, SteadyTime now) {
-  const RouteLimits* limits = limits_for(route);
+std::chrono::nanoseconds RateLimiter::reserve_chat(const core::Address& to, SteadyTime now) {
+  const core::RouteLimits* limits = limits_for(to.route);
   if (limits == nullptr) return std::chrono::nanoseconds{0};
-  bool group = !chat.empty() && chat.front() == '-' && limits->group.per_second > 0;
-  std::string key = route + "/" + chat;
+  bool group = to.group && limits->group.per_second > 0;
+  std::string key = to.route + "/" + to.chat;
   auto it = chats_.find(key);
   if (it == chats_.end()) {
     it = chats_.emplace(key, ChatBucket{TokenBucket(group ? limits->group : limits->chat), now})
@@ -69,7 +68,7 @@ std::chrono::nanoseconds RateLimiter::reserve_chat(const std::string& route,
 }
 
 std::chrono::nanoseconds RateLimiter::reserve_bot(const std::string& route, SteadyTime now) {
-  const RouteLimits* limits = limits_for(route);
+  const core::RouteLimits* limits = limits_for(route);
   if (limits == nullptr) return std::chrono::nanoseconds{0};
   auto it = bots_.try_emplace(route, TokenBucket(limits->bot)).first;
   return it->second.reserve(now);
@@ -80,8 +79,8 @@ void RateLimiter::pause(const std::string& route, const std::string& chat, Stead
   auto chat_it = chats_.find(route + "/" + chat);
   if (chat_it != chats_.end()) chat_it->second.bucket.pause_until(until);
   if (whole_bot) {
-    const RouteLimits* limits = limits_for(route);
-    auto it = bots_.try_emplace(route, TokenBucket(limits ? limits->bot : Limit{})).first;
+    const core::RouteLimits* limits = limits_for(route);
+    auto it = bots_.try_emplace(route, TokenBucket(limits ? limits->bot : core::Limit{})).first;
     it->second.pause_until(until);
   }
 }
@@ -89,13 +88,5 @@ void RateLimiter::pause(const std::string& route, const std::string& chat, Stead
 void RateLimiter::forget_idle(SteadyTime now, std::chrono::seconds idle) {
   std::erase_if(chats_, [&](const auto& kv) { return now - kv.second.last_used > idle; });
 }
-
-// The bot-wide bucket holds one token: the rate is kept in every window, whatever the platform
-// measures over, and saturated sending still reaches the full rate (reservations queue ahead).
-RouteLimits telegram_default_limits() {
-  return RouteLimits{Limit{30, 1}, Limit{1, 3}, Limit{20.0 / 60.0, 3}};
-}
-
-RouteLimits slack_default_limits() { return RouteLimits{Limit{0, 1}, Limit{1, 3}, Limit{}}; }
 
 }  // namespace mc::delivery

@@ -9,18 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "bot/core/message.hpp"
+#include "bot/core/rate_limits.hpp"
+
 namespace mc::delivery {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 
-struct Limit {
-  double per_second = 0;  ///< 0 = unlimited
-  double burst = 1;       ///< tokens available at once
-};
-
 class TokenBucket {
  public:
-  explicit TokenBucket(Limit limit = {}) : limit_(limit), tokens_(limit.burst) {}
+  explicit TokenBucket(core::Limit limit = {}) : limit_(limit), tokens_(limit.burst) {}
 
   /// Takes one token; returns how long to wait before using it (zero when available now).
   std::chrono::nanoseconds reserve(SteadyTime now);
@@ -29,28 +27,21 @@ class TokenBucket {
 
  private:
   void refill(SteadyTime now);
-  Limit limit_;
+  core::Limit limit_;
   double tokens_;
   SteadyTime last_{};
   SteadyTime paused_until_{};
 };
 
-/// Limits of one platform route family ("telegram:", "slack:").
-struct RouteLimits {
-  Limit bot;    ///< all messages of one bot / workspace
-  Limit chat;   ///< one chat or channel
-  Limit group;  ///< one group chat (Telegram: chat ids starting with '-'); 0 = same as chat
-};
-
 class RateLimiter {
  public:
   /// Sets the limits of routes starting with `route_prefix` (replacing earlier ones for it).
-  void configure(std::string route_prefix, RouteLimits limits);
+  void configure(std::string route_prefix, core::RouteLimits limits);
 
-  /// Reserves a slot for one message to `chat` on `route`; the wait before sending it.
-  /// The per-chat wait is taken first, so a slow chat does not hold bot-wide capacity.
-  std::chrono::nanoseconds reserve_chat(const std::string& route, const std::string& chat,
-                                        SteadyTime now);
+  /// Reserves a slot for one message to `to` (its route's group limit when `to.group`); the
+  /// wait before sending it. The per-chat wait is taken first, so a slow chat does not hold
+  /// bot-wide capacity.
+  std::chrono::nanoseconds reserve_chat(const core::Address& to, SteadyTime now);
   std::chrono::nanoseconds reserve_bot(const std::string& route, SteadyTime now);
   /// A 429 for this chat: hold it (and, when `whole_bot`, the bot) until `until`.
   void pause(const std::string& route, const std::string& chat, SteadyTime until, bool whole_bot);
@@ -58,8 +49,8 @@ class RateLimiter {
   void forget_idle(SteadyTime now, std::chrono::seconds idle);
 
  private:
-  const RouteLimits* limits_for(const std::string& route) const;
-  std::vector<std::pair<std::string, RouteLimits>> limits_;
+  const core::RouteLimits* limits_for(const std::string& route) const;
+  std::vector<std::pair<std::string, core::RouteLimits>> limits_;
   std::map<std::string, TokenBucket> bots_;
   struct ChatBucket {
     TokenBucket bucket;
@@ -67,10 +58,5 @@ class RateLimiter {
   };
   std::map<std::string, ChatBucket> chats_;
 };
-
-/// The platforms' published limits: Telegram about 30 messages/s per bot, 1/s per chat (short
-/// bursts tolerated), 20/min per group; Slack about 1 message/s per channel.
-RouteLimits telegram_default_limits();
-RouteLimits slack_default_limits();
 
 }  // namespace mc::delivery

@@ -36,14 +36,15 @@ std::string random_id() {
 }  // namespace
 
 struct Deferred::Impl : std::enable_shared_from_this<Impl> {
-  Impl(asio::any_io_executor ex, Engine& e, store::DeferredStore& s, DeferredConfig c, NowFn n)
+  Impl(asio::any_io_executor ex, Engine& e, store::DeferredStore& s, DeferredConfig c,
+       core::NowFn n)
       : executor(std::move(ex)), engine(e), store(s), config(c), now(std::move(n)) {}
 
   asio::any_io_executor executor;
   Engine& engine;
   store::DeferredStore& store;
   DeferredConfig config;
-  NowFn now;
+  core::NowFn now;
   std::map<std::string, FollowUp> follow_ups;
   bool stopping = false;
   std::set<asio::steady_timer*> waiting;  ///< cancelled by stop()
@@ -146,7 +147,7 @@ struct Deferred::Impl : std::enable_shared_from_this<Impl> {
 };
 
 Deferred::Deferred(asio::any_io_executor executor, Engine& engine, store::DeferredStore& store,
-                   DeferredConfig config, NowFn now)
+                   DeferredConfig config, core::NowFn now)
     : impl_(std::make_shared<Impl>(std::move(executor), engine, store, config, std::move(now))) {}
 
 Deferred::~Deferred() = default;

@@ -42,7 +42,7 @@ using FollowUp =
 class Deferred {
  public:
   Deferred(boost::asio::any_io_executor executor, Engine& engine, store::DeferredStore& store,
-           DeferredConfig config, NowFn now);
+           DeferredConfig config, core::NowFn now);
   ~Deferred();
   Deferred(const Deferred&) = delete;
   Deferred& operator=(const Deferred&) = delete;

@@ -78,7 +78,7 @@ const char* tick_name(Ticked t) {
 
 }  // namespace
 
-Engine::Engine(const core::Catalog& catalog, store::Store& store, NowFn now,
+Engine::Engine(const core::Catalog& catalog, store::LearnerStore& store, core::NowFn now,
                core::ScheduleDefaults schedule)
     : catalog_(catalog), store_(store), now_(std::move(now)), schedule_(std::move(schedule)) {}
 
@@ -155,6 +155,15 @@ boost::asio::awaitable<boost::system::result<Ticked>> Engine::tick(std::string l
     }
   }
   co_return gave_up(learner);
+}
+
+boost::asio::awaitable<boost::system::result<Handled>> Engine::mark_unreachable(
+    core::Outbound undelivered) {
+  core::Inbound blocked;
+  blocked.kind = core::Inbound::Kind::blocked;
+  blocked.learner = std::move(undelivered.learner);
+  blocked.event_id = "unreachable:" + undelivered.key;
+  co_return co_await handle(std::move(blocked));
 }
 
 }  // namespace mc::engine

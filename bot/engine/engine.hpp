@@ -1,22 +1,20 @@
 #pragma once
 
-// The use cases: handle one inbound event and run one scheduled push (load state, decide,
-// commit atomically). Knows no platform; the only I/O is through the store.
+// The use cases: handle one inbound event, run one scheduled push, mark a learner unreachable
+// (load state, decide, commit atomically). Knows no platform; the only I/O is through the store.
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/result.hpp>
-#include <functional>
 #include <string>
 
 #include "bot/core/course.hpp"
 #include "bot/core/inbound.hpp"
+#include "bot/core/message.hpp"
 #include "bot/core/schedule.hpp"
 #include "bot/core/time.hpp"
-#include "bot/store/store.hpp"
+#include "bot/store/learner_store.hpp"
 
 namespace mc::engine {
-
-using NowFn = std::function<core::Time()>;
 
 enum class Handled {
   applied,    ///< state and replies committed
@@ -40,7 +38,7 @@ class Engine {
  public:
   /// `schedule` holds the deployment's scheduling defaults (DEFAULT_TZ, DEFAULT_LESSON_TIME,
   /// REMINDERS_MAX).
-  Engine(const core::Catalog& catalog, store::Store& store, NowFn now,
+  Engine(const core::Catalog& catalog, store::LearnerStore& store, core::NowFn now,
          core::ScheduleDefaults schedule = {});
 
   /// Loads the learner, runs core::step, commits with a version check (retrying on conflict).
@@ -55,6 +53,12 @@ class Engine {
   /// An error leaves the claim to expire, after which the push is due again.
   boost::asio::awaitable<boost::system::result<Ticked>> tick(std::string learner);
 
+  /// A platform refused `undelivered` because its learner can no longer be reached (blocked the
+  /// bot, left the workspace): handles a `blocked` event for them, so nothing more is pushed.
+  /// Its id comes from the message's key, so a message reported twice changes nothing twice.
+  boost::asio::awaitable<boost::system::result<Handled>> mark_unreachable(
+      core::Outbound undelivered);
+
   const core::Catalog& catalog() const { return catalog_; }
   /// The engine's clock (what its decisions take as `now`).
   core::Time now() const { return now_(); }
@@ -62,8 +66,8 @@ class Engine {
 
  private:
   const core::Catalog& catalog_;
-  store::Store& store_;
-  NowFn now_;
+  store::LearnerStore& store_;
+  core::NowFn now_;
   core::ScheduleDefaults schedule_;
 };
 

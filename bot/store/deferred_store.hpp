@@ -4,9 +4,8 @@
 // once) whose handling could not be finished in time: kept in Redis until some instance has
 // handled them, so neither a crash nor a SIGTERM of the instance that answered loses them.
 //
-// Keys (partition of the event's learner, like the rest of their data):
-//   mc:{pNN}:deferred        zset  entry id -> due time (ms); a claim moves it to the lease end
-//   mc:{pNN}:deferred:data   hash  entry id -> the entry (JSON)
+// Keys: mc:{pNN}:deferred and mc:{pNN}:deferred:data (keys.hpp), in the partition of the
+// event's learner like the rest of their data; a claim moves the due time to the lease's end.
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/result.hpp>
@@ -30,9 +29,6 @@ struct DeferredEntry {
   core::Time accepted{};  ///< when the platform's request was answered
   int attempt = 0;        ///< handling attempts so far
 };
-
-/// "mc:{p07}:deferred": the zset of partition 7's deferred entries (for tools and tests).
-std::string deferred_key(std::string_view prefix, int partition);
 
 class DeferredStore {
  public:

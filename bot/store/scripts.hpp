@@ -1,9 +1,16 @@
 #pragma once
 
-// The Lua scripts behind the Store's atomic steps (internal to bot/store). Each runs on the keys
-// of one partition, so it stays in one Redis Cluster slot.
+// The Lua scripts behind the stores' atomic steps (internal to bot/store), and how they are run.
+// Each runs on the keys of one partition, so it stays in one Redis Cluster slot. They are sent
+// with EVALSHA; after a Redis restart (NOSCRIPT) once with EVAL, which also caches them again.
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/result.hpp>
+#include <string>
 #include <string_view>
+#include <vector>
+
+#include "bot/store/reply.hpp"
 
 namespace mc::store::scripts {
 
@@ -35,4 +42,37 @@ extern const std::string_view kClaimDue;
 /// when they have no state (an orphaned entry). Returns 1 when removed.
 extern const std::string_view kUnscheduleMissing;
 
+/// KEYS: deferred zset, deferred data hash. ARGV: entry id, due (ms), entry JSON. Keeps (or
+/// replaces) the entry and its due time together.
+extern const std::string_view kDeferredPut;
+
+/// KEYS: deferred zset, deferred data hash. ARGV: now (ms), limit, lease until (ms). Returns the
+/// claimed entries' JSON, each leased until ARGV[3]; ids whose data is gone leave the zset.
+extern const std::string_view kDeferredClaim;
+
 }  // namespace mc::store::scripts
+
+namespace mc::store {
+
+enum class Script {
+  commit,
+  ack,
+  touch,
+  retry,
+  dead_letter,
+  claim_due,
+  unschedule_missing,
+  deferred_put,
+  deferred_claim,
+};
+
+/// Runs `script` on `keys` with `args`: EVALSHA, and EVAL once when Redis forgot the script
+/// (restart, SCRIPT FLUSH).
+boost::asio::awaitable<boost::system::result<Reply>> eval(RedisClient& redis, Script script,
+                                                          std::vector<std::string> keys,
+                                                          std::vector<std::string> args);
+
+/// SCRIPT LOAD of every script (optional: eval falls back to EVAL on its own).
+boost::asio::awaitable<boost::system::result<void>> load_scripts(RedisClient& redis);
+
+}  // namespace mc::store

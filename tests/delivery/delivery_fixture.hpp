@@ -1,7 +1,8 @@
 #pragma once
 
-// What the delivery tests share: a real redis-server, a Store on it, a small catalogue, learners
-// with a push due, and commits that put messages in the outbox. Header-only test support.
+// What the delivery and scheduler tests share: a real redis-server, the stores on it, a small
+// catalogue, learners with a push due, and commits that put messages in the outbox. Header-only
+// test support.
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -15,8 +16,10 @@
 #include "bot/core/course.hpp"
 #include "bot/core/learner.hpp"
 #include "bot/core/markup.hpp"
-#include "bot/store/store.hpp"
+#include "bot/store/keys.hpp"
+#include "bot/store/redis_url.hpp"
 #include "tests/store/async_test.hpp"
+#include "tests/store/stores.hpp"
 #include "tests/support/redis_server.hpp"
 
 namespace mc::test {
@@ -68,7 +71,7 @@ class DeliveryTest : public AsyncTest {
   void SetUp() override {
     server_.emplace();
     redis_ = connect();
-    store_ = std::make_unique<store::Store>(*redis_, store_config());
+    store_ = std::make_unique<Stores>(*redis_, store_config());
   }
 
   void TearDown() override {
@@ -96,10 +99,10 @@ class DeliveryTest : public AsyncTest {
     return c;
   }
 
-  /// A second Store on its own connection: another bot instance on the same Redis.
-  store::Store& another_instance() {
+  /// Stores on their own connection: another bot instance on the same Redis.
+  Stores& another_instance() {
     clients_.push_back(connect());
-    stores_.push_back(std::make_unique<store::Store>(*clients_.back(), store_config()));
+    stores_.push_back(std::make_unique<Stores>(*clients_.back(), store_config()));
     return *stores_.back();
   }
 
@@ -115,14 +118,14 @@ class DeliveryTest : public AsyncTest {
     c.learner = state.id;
     c.state = state;
     c.due = state.push.next_due;
-    auto r = run(store_->commit(c));
+    auto r = run(store_->learners.commit(c));
     if (!r || *r != store::CommitStatus::committed) throw std::runtime_error("seed failed");
   }
 
   /// Appends messages to the learner's outbox as one commit (the learner is created on first
   /// use), like the engine does for one event.
   void put(const std::string& learner, std::vector<core::Outbound> out) {
-    auto loaded = run(store_->load(learner));
+    auto loaded = run(store_->learners.load(learner));
     if (!loaded) throw std::runtime_error("load failed");
     store::Commit c;
     c.learner = learner;
@@ -130,12 +133,12 @@ class DeliveryTest : public AsyncTest {
     c.state = loaded->state.value_or(core::LearnerState{});
     c.state.id = learner;
     c.out = std::move(out);
-    auto r = run(store_->commit(c));
+    auto r = run(store_->learners.commit(c));
     if (!r || *r != store::CommitStatus::committed) throw std::runtime_error("put failed");
   }
 
   std::optional<core::LearnerState> load(const std::string& learner) {
-    auto r = run(store_->load(learner));
+    auto r = run(store_->learners.load(learner));
     if (!r) throw std::runtime_error("load failed");
     return r->state;
   }
@@ -173,9 +176,9 @@ class DeliveryTest : public AsyncTest {
 
   std::optional<RedisServer> server_;
   std::unique_ptr<store::RedisClient> redis_;
-  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Stores> store_;
   std::vector<std::unique_ptr<store::RedisClient>> clients_;
-  std::vector<std::unique_ptr<store::Store>> stores_;
+  std::vector<std::unique_ptr<Stores>> stores_;
 };
 
 }  // namespace mc::test

@@ -19,6 +19,9 @@
 namespace mc::delivery {
 namespace {
 
+using core::Limit;
+using core::RouteLimits;
+
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using test::FakeCall;
@@ -85,11 +88,11 @@ class DispatcherTest : public test::DeliveryTest {
 
   /// A dispatcher sending through the fake, running until the test ends.
   Running& start(DispatcherConfig config, std::optional<RouteLimits> limits,
-                 store::Store* store = nullptr) {
+                 test::Stores* stores = nullptr) {
     auto r = std::make_unique<Running>();
-    r->dispatcher = std::make_unique<Dispatcher>(ioc_.get_executor(), store ? *store : *store_,
-                                                 std::move(config),
-                                                 [] { return core::to_time(core::Clock::now()); });
+    r->dispatcher = std::make_unique<Dispatcher>(
+        ioc_.get_executor(), stores ? stores->outbox : store_->outbox, std::move(config),
+        [] { return core::to_time(core::Clock::now()); });
     if (limits) r->dispatcher->set_limits("telegram:", *limits);
     Running* raw = r.get();
     r->dispatcher->add_sender("telegram:", [this, raw](const core::Outbound& m, int skip) {
@@ -162,7 +165,7 @@ TEST_F(DispatcherTest, ProactiveLimitsBelowThePlatformsMeanNoTooManyRequests) {
       put(learner(id), {test::chat_message(learner(id), chat(id), "m" + std::to_string(m), "k")});
     }
   }
-  start(fast_config(), std::nullopt);  // the built-in Telegram defaults
+  start(fast_config(), telegram::default_limits());  // the Telegram defaults serve passes
   wait_accepted(kChats * kPerChat);
   EXPECT_EQ(fake_->rate_limited(), 0);
   for (const auto& [c, texts] : by_chat()) {
@@ -255,7 +258,7 @@ TEST_F(DispatcherTest, DeadLettersAfterMaxAttemptsWithTheReason) {
   ASSERT_EQ(reasons.size(), 1u);
   EXPECT_NE(reasons[0].find("gave up after 3 attempts"), std::string::npos) << reasons[0];
   EXPECT_EQ(outbox_length(), 0);
-  EXPECT_EQ(run(store_->dead_letter_count()).value(), 1);
+  EXPECT_EQ(run(store_->outbox.dead_letter_count()).value(), 1);
 }
 
 TEST_F(DispatcherTest, APermanentRefusalIsDeadLetteredWithoutRetrying) {
@@ -285,14 +288,11 @@ TEST_F(DispatcherTest, ABlockedLearnerIsMarkedAndNotRetried) {
 
   // As serve wires it: the platform's "unreachable" becomes a `blocked` event for the learner.
   core::Catalog catalog = test::delivery_catalog();
-  engine::Engine engine(catalog, *store_, [] { return core::to_time(core::Clock::now()); });
+  engine::Engine engine(catalog, store_->learners,
+                        [] { return core::to_time(core::Clock::now()); });
   Running& r = start(fast_config(), unlimited());
   r.dispatcher->on_unreachable([&engine](const core::Outbound& m) -> asio::awaitable<void> {
-    core::Inbound blocked;
-    blocked.kind = core::Inbound::Kind::blocked;
-    blocked.learner = m.learner;
-    blocked.event_id = "unreachable:" + m.key;
-    (void)co_await engine.handle(blocked);
+    (void)co_await engine.mark_unreachable(m);
   });
   drive([&] { return fake_->calls().size() >= 2 && r.dispatcher->in_flight() == 0; });
   stop(r);
@@ -316,7 +316,7 @@ TEST_F(DispatcherTest, TakesOverTheEntriesOfACrashedInstance) {
         {test::chat_message(learner("11"), chat("11"), "m" + std::to_string(i), "k")});
   }
   // Another instance read them and died before sending: they are pending in its name.
-  auto taken = run(store_->read_outbox("crashed-instance", 10, 0ms));
+  auto taken = run(store_->outbox.read_outbox("crashed-instance", 10, 0ms));
   ASSERT_TRUE(taken);
   ASSERT_EQ(taken->size(), 5u);
 

@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "adapters/telegram/client.hpp"
+
 namespace mc::delivery {
 namespace {
+
+using core::Limit;
+using core::RouteLimits;
 
 using namespace std::chrono_literals;
 const SteadyTime t0 = SteadyTime{} + 1000s;
@@ -43,13 +48,24 @@ TEST(TokenBucket, PauseHoldsEverythingUntilRetryAfter) {
 TEST(RateLimiter, ChatsAreLimitedSeparatelyAndGroupsMoreStrictly) {
   RateLimiter l;
   l.configure("telegram:", RouteLimits{Limit{30, 30}, Limit{1, 1}, Limit{20.0 / 60.0, 1}});
-  EXPECT_EQ(l.reserve_chat("telegram:1", "100", t0), 0ns);
-  EXPECT_EQ(l.reserve_chat("telegram:1", "100", t0), 1s);
-  EXPECT_EQ(l.reserve_chat("telegram:1", "200", t0), 0ns);  // another chat is independent
-  EXPECT_EQ(l.reserve_chat("telegram:1", "-300", t0), 0ns);
-  EXPECT_EQ(l.reserve_chat("telegram:1", "-300", t0), 3s);  // 20/min in a group
-  EXPECT_EQ(l.reserve_chat("slack:T1", "C1", t0), 0ns);     // no limits configured: free
-  EXPECT_EQ(l.reserve_chat("slack:T1", "C1", t0), 0ns);
+  EXPECT_EQ(l.reserve_chat({"telegram:1", "100"}, t0), 0ns);
+  EXPECT_EQ(l.reserve_chat({"telegram:1", "100"}, t0), 1s);
+  EXPECT_EQ(l.reserve_chat({"telegram:1", "200"}, t0), 0ns);  // another chat is independent
+  EXPECT_EQ(l.reserve_chat({"telegram:1", "-300", /*group=*/true}, t0), 0ns);
+  EXPECT_EQ(l.reserve_chat({"telegram:1", "-300", /*group=*/true}, t0), 3s);  // 20/min in a group
+  EXPECT_EQ(l.reserve_chat({"slack:T1", "C1"}, t0), 0ns);  // no limits configured: free
+  EXPECT_EQ(l.reserve_chat({"slack:T1", "C1"}, t0), 0ns);
+}
+
+// The address says what a group is; the chat id's shape means nothing to the limiter.
+TEST(RateLimiter, TheAddressSaysWhatAGroupIs) {
+  RateLimiter l;
+  l.configure("telegram:", RouteLimits{Limit{30, 30}, Limit{1, 1}, Limit{20.0 / 60.0, 1}});
+  l.configure("slack:", RouteLimits{Limit{0, 1}, Limit{1, 1}, Limit{}});
+  EXPECT_EQ(l.reserve_chat({"telegram:1", "-400"}, t0), 0ns);
+  EXPECT_EQ(l.reserve_chat({"telegram:1", "-400"}, t0), 1s);  // a private chat's limit
+  EXPECT_EQ(l.reserve_chat({"slack:T1", "C2", /*group=*/true}, t0), 0ns);
+  EXPECT_EQ(l.reserve_chat({"slack:T1", "C2", /*group=*/true}, t0), 1s);  // no group limit: chat's
 }
 
 TEST(RateLimiter, BotWideLimitAcrossChats) {
@@ -63,10 +79,10 @@ TEST(RateLimiter, BotWideLimitAcrossChats) {
 
 TEST(RateLimiter, PauseAfter429) {
   RateLimiter l;
-  l.configure("telegram:", telegram_default_limits());
-  EXPECT_EQ(l.reserve_chat("telegram:1", "5", t0), 0ns);
+  l.configure("telegram:", telegram::default_limits());
+  EXPECT_EQ(l.reserve_chat({"telegram:1", "5"}, t0), 0ns);
   l.pause("telegram:1", "5", t0 + 7s, /*whole_bot=*/false);
-  EXPECT_GE(l.reserve_chat("telegram:1", "5", t0), 7s);
+  EXPECT_GE(l.reserve_chat({"telegram:1", "5"}, t0), 7s);
   EXPECT_EQ(l.reserve_bot("telegram:1", t0), 0ns);
   l.pause("telegram:1", "5", t0 + 9s, /*whole_bot=*/true);
   EXPECT_GE(l.reserve_bot("telegram:1", t0), 9s);
@@ -83,7 +99,7 @@ TEST(RateLimiter, ReconfigureReplacesLimits) {
 // window of any length sees more than the rate allows (plus one), and nothing is lost either.
 TEST(RateLimiter, TelegramDefaultsPaceTheBotEvenly) {
   RateLimiter l;
-  l.configure("telegram:", telegram_default_limits());
+  l.configure("telegram:", telegram::default_limits());
   std::vector<std::chrono::nanoseconds> waits;
   for (int i = 0; i < 31; ++i) waits.push_back(l.reserve_bot("telegram:1", t0));
   EXPECT_EQ(waits.front(), 0ns);

@@ -14,8 +14,9 @@
 #include "bot/core/course.hpp"
 #include "bot/core/markup.hpp"
 #include "bot/store/deferred_store.hpp"
-#include "bot/store/redis.hpp"
-#include "bot/store/store.hpp"
+#include "bot/store/learner_store.hpp"
+#include "bot/store/redis_client.hpp"
+#include "bot/store/redis_url.hpp"
 #include "tests/store/async_test.hpp"
 #include "tests/support/redis_server.hpp"
 
@@ -55,7 +56,7 @@ struct Instance {
     redis_config.command_timeout = 300ms;
     redis = std::make_unique<store::RedisClient>(ioc.get_executor(), redis_config);
     redis->start();
-    store = std::make_unique<store::Store>(*redis);
+    store = std::make_unique<store::LearnerStore>(*redis);
     deferred_store = std::make_unique<store::DeferredStore>(*redis);
     auto now = [&clock] { return clock; };
     engine = std::make_unique<Engine>(catalog, *store, now);
@@ -75,7 +76,7 @@ struct Instance {
   }
 
   std::unique_ptr<store::RedisClient> redis;
-  std::unique_ptr<store::Store> store;
+  std::unique_ptr<store::LearnerStore> store;
   std::unique_ptr<store::DeferredStore> deferred_store;
   std::unique_ptr<Engine> engine;
   std::unique_ptr<Deferred> deferred;

@@ -18,7 +18,7 @@
 #include "adapters/slack/verify.hpp"
 #include "bot/content/loader.hpp"
 #include "bot/store/deferred_store.hpp"
-#include "bot/store/store.hpp"
+#include "bot/store/keys.hpp"
 #include "tests/adapters/slack/fixtures.hpp"
 #include "tests/support/bot_process.hpp"
 #include "tests/support/fake_slack.hpp"

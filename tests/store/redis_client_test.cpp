@@ -1,3 +1,5 @@
+#include "bot/store/redis_client.hpp"
+
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
@@ -22,7 +24,7 @@
 #include <vector>
 
 #include "bot/metrics/metrics.hpp"
-#include "bot/store/redis.hpp"
+#include "bot/store/redis_url.hpp"
 #include "tests/store/async_test.hpp"
 #include "tests/support/redis_server.hpp"
 

@@ -1,8 +1,8 @@
+#include "bot/store/redis_url.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include "bot/store/redis.hpp"
 
 namespace mc::store {
 namespace {

@@ -1,5 +1,3 @@
-#include "bot/store/store.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,9 +11,15 @@
 #include <string>
 #include <vector>
 
-#include "bot/core/json.hpp"
 #include "bot/metrics/metrics.hpp"
+#include "bot/store/keys.hpp"
+#include "bot/store/learner_store.hpp"
+#include "bot/store/outbox_store.hpp"
+#include "bot/store/redis_url.hpp"
+#include "bot/store/schedule_store.hpp"
+#include "bot/store/scripts.hpp"
 #include "tests/store/async_test.hpp"
+#include "tests/store/stores.hpp"
 #include "tests/support/redis_server.hpp"
 
 namespace mc::store {
@@ -77,7 +81,7 @@ class StoreTest : public test::AsyncTest {
   void SetUp() override {
     server_.emplace();
     redis_ = connect();
-    store_ = std::make_unique<Store>(*redis_);
+    store_ = std::make_unique<test::Stores>(*redis_);
   }
 
   void TearDown() override {
@@ -106,10 +110,10 @@ class StoreTest : public test::AsyncTest {
     return c;
   }
 
-  /// A second Store on its own connection: another bot instance.
-  Store& another_instance() {
+  /// Stores on their own connection: another bot instance.
+  test::Stores& another_instance() {
     clients_.push_back(connect());
-    stores_.push_back(std::make_unique<Store>(*clients_.back()));
+    stores_.push_back(std::make_unique<test::Stores>(*clients_.back()));
     return *stores_.back();
   }
 
@@ -123,16 +127,16 @@ class StoreTest : public test::AsyncTest {
     return raw({"XLEN", outbox_key("mc", partition_of(learner), "console")}).integer;
   }
 
-  CommitStatus commit(Store& store, const Commit& c) {
+  CommitStatus commit(LearnerStore& store, const Commit& c) {
     auto r = run(store.commit(c));
     if (!r) throw std::runtime_error("commit failed: " + r.error().message());
     return *r;
   }
-  CommitStatus commit(const Commit& c) { return commit(*store_, c); }
+  CommitStatus commit(const Commit& c) { return commit(store_->learners, c); }
 
   std::vector<OutboxEntry> read(const std::string& consumer, int count = 10,
                                 std::chrono::milliseconds block = 0ms) {
-    auto r = run(store_->read_outbox(consumer, count, block));
+    auto r = run(store_->outbox.read_outbox(consumer, count, block));
     if (!r) throw std::runtime_error("read_outbox failed: " + r.error().message());
     return std::move(*r);
   }
@@ -141,9 +145,9 @@ class StoreTest : public test::AsyncTest {
   std::optional<test::RedisServer> server_;
   std::unique_ptr<RedisClient> redis_;
   std::unique_ptr<RedisClient> reader_;
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<test::Stores> store_;
   std::vector<std::unique_ptr<RedisClient>> clients_;
-  std::vector<std::unique_ptr<Store>> stores_;
+  std::vector<std::unique_ptr<test::Stores>> stores_;
 };
 
 TEST(StoreKeys, PartitionIsFnv1aOfTheLearnerId) {
@@ -169,12 +173,11 @@ TEST(StoreKeys, PartitionIsFnv1aOfTheLearnerId) {
 }
 
 TEST_F(StoreTest, LoadOfANewLearnerIsEmpty) {
-  auto loaded = run(store_->load("console:nobody"));
+  auto loaded = run(store_->learners.load("console:nobody"));
   ASSERT_TRUE(loaded) << loaded.error().message();
   EXPECT_FALSE(loaded->state.has_value());
   EXPECT_EQ(loaded->version, 0u);
-  EXPECT_TRUE(run(store_->ping()));
-  EXPECT_TRUE(store_->connected());
+  EXPECT_TRUE(store_->learners.connected());
 }
 
 TEST_F(StoreTest, CommitWritesStateOutboxEventAndSchedule) {
@@ -183,7 +186,7 @@ TEST_F(StoreTest, CommitWritesStateOutboxEventAndSchedule) {
                      "tg:1001", kT0 + 1h);
   EXPECT_EQ(commit(c), CommitStatus::committed);
 
-  auto loaded = run(store_->load(id));
+  auto loaded = run(store_->learners.load(id));
   ASSERT_TRUE(loaded);
   EXPECT_EQ(loaded->version, 1u);
   ASSERT_TRUE(loaded->state);
@@ -198,7 +201,7 @@ TEST_F(StoreTest, CommitWritesStateOutboxEventAndSchedule) {
 
   // The next commit builds on version 1; no event id means nothing is remembered.
   EXPECT_EQ(commit(commit_of(id, 1, 4)), CommitStatus::committed);
-  loaded = run(store_->load(id));
+  loaded = run(store_->learners.load(id));
   ASSERT_TRUE(loaded);
   EXPECT_EQ(loaded->version, 2u);
   EXPECT_EQ(loaded->state->enrollments[0].step, 4);
@@ -212,7 +215,7 @@ TEST_F(StoreTest, DuplicateEventWritesNothing) {
   EXPECT_EQ(commit(commit_of(id, 1, 2, {message(id, "hello again", "ev#0")}, "slack:Ev1", kT0)),
             CommitStatus::duplicate);
 
-  auto loaded = run(store_->load(id));
+  auto loaded = run(store_->learners.load(id));
   ASSERT_TRUE(loaded);
   EXPECT_EQ(loaded->version, 1u);
   EXPECT_EQ(loaded->state->enrollments[0].step, 1);
@@ -227,7 +230,7 @@ TEST_F(StoreTest, StaleVersionConflictsAndWritesNothing) {
   EXPECT_EQ(commit(commit_of(id, 0, 7, {message(id, "stale", "b#0")}, "c:2", kT0)),
             CommitStatus::conflict);
 
-  auto loaded = run(store_->load(id));
+  auto loaded = run(store_->learners.load(id));
   ASSERT_TRUE(loaded);
   EXPECT_EQ(loaded->version, 1u);
   EXPECT_EQ(loaded->state->enrollments[0].step, 1);
@@ -238,9 +241,9 @@ TEST_F(StoreTest, StaleVersionConflictsAndWritesNothing) {
 
 TEST_F(StoreTest, ConcurrentCommitsFromTheSameVersionOneWins) {
   const std::string id = "telegram:1:7";
-  Store& other = another_instance();
-  auto a = run(store_->load(id));
-  auto b = run(other.load(id));
+  test::Stores& other = another_instance();
+  auto a = run(store_->learners.load(id));
+  auto b = run(other.learners.load(id));
   ASSERT_TRUE(a && b);
   ASSERT_EQ(a->version, b->version);
 
@@ -248,19 +251,19 @@ TEST_F(StoreTest, ConcurrentCommitsFromTheSameVersionOneWins) {
   std::vector<CommitStatus> statuses;
   auto c1 = commit_of(id, a->version, 1, {message(id, "first", "x#0")}, "tg:1");
   auto c2 = commit_of(id, b->version, 1, {message(id, "second", "y#0")}, "tg:2");
-  auto spawn = [&](Store& store, const Commit& c) {
+  auto spawn = [&](LearnerStore& store, const Commit& c) {
     boost::asio::co_spawn(ioc_, store.commit(c), [&](std::exception_ptr, result<CommitStatus> r) {
       statuses.push_back(r ? *r : CommitStatus::duplicate);
     });
   };
-  spawn(*store_, c1);
-  spawn(other, c2);
+  spawn(store_->learners, c1);
+  spawn(other.learners, c2);
   drive([&] { return statuses.size() == 2; });
 
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), CommitStatus::committed), 1);
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), CommitStatus::conflict), 1);
   EXPECT_EQ(outbox_length(id), 1);
-  auto loaded = run(store_->load(id));
+  auto loaded = run(store_->learners.load(id));
   ASSERT_TRUE(loaded);
   EXPECT_EQ(loaded->version, 1u);
 }
@@ -279,12 +282,12 @@ TEST_F(StoreTest, CommitDueSetsLeavesOrRemovesTheSchedule) {
 TEST_F(StoreTest, CorruptStateIsAnErrorNotACrash) {
   const std::string id = "console:broken";
   raw({"HSET", learner_key("mc", id), "state", "{not json", "v", "3"});
-  auto loaded = run(store_->load(id));
+  auto loaded = run(store_->learners.load(id));
   ASSERT_FALSE(loaded);
   EXPECT_EQ(loaded.error(), make_error_code(Errc::bad_data));
 
   raw({"HSET", learner_key("mc", id), "state", "[1,2,3]"});
-  loaded = run(store_->load(id));
+  loaded = run(store_->learners.load(id));
   ASSERT_FALSE(loaded);
   EXPECT_EQ(loaded.error(), make_error_code(Errc::bad_data));
 }
@@ -292,7 +295,7 @@ TEST_F(StoreTest, CorruptStateIsAnErrorNotACrash) {
 TEST_F(StoreTest, StateSurvivesARedisRestartWithAof) {
   test::RedisServer durable(test::RedisServerOptions().aof());
   auto client = connect(&durable);
-  Store store(*client);
+  LearnerStore store(*client);
   const std::string id = "telegram:9:9";
   auto c = commit_of(id, 0, 5, {message(id, "kept", "k#0")}, "tg:9", kT0);
   auto status = run(store.commit(c));
@@ -317,12 +320,12 @@ TEST_F(StoreTest, StateSurvivesARedisRestartWithAof) {
 }
 
 TEST_F(StoreTest, NoscriptFallsBackToEval) {
-  ASSERT_TRUE(run(store_->load_scripts()));
+  ASSERT_TRUE(run(load_scripts(*redis_)));
   raw({"SCRIPT", "FLUSH"});
   const std::string id = "console:eve";
   EXPECT_EQ(commit(commit_of(id, 0, 1)), CommitStatus::committed);
   EXPECT_EQ(commit(commit_of(id, 1, 2)), CommitStatus::committed);
-  auto loaded = run(store_->load(id));
+  auto loaded = run(store_->learners.load(id));
   ASSERT_TRUE(loaded);
   EXPECT_EQ(loaded->version, 2u);
 }
@@ -330,8 +333,8 @@ TEST_F(StoreTest, NoscriptFallsBackToEval) {
 // --- outbox ----------------------------------------------------------------------------------
 
 TEST_F(StoreTest, ReadThenAck) {
-  ASSERT_TRUE(run(store_->ensure_groups()));
-  ASSERT_TRUE(run(store_->ensure_groups()));  // idempotent (BUSYGROUP)
+  ASSERT_TRUE(run(store_->outbox.ensure_groups()));
+  ASSERT_TRUE(run(store_->outbox.ensure_groups()));  // idempotent (BUSYGROUP)
   const std::string id = "telegram:1:42";
   auto m1 = message(id, "Lesson 1", "e#0");
   auto m2 = message(id, "Quiz", "e#1");
@@ -350,7 +353,7 @@ TEST_F(StoreTest, ReadThenAck) {
   }
   EXPECT_TRUE(read("sender-a").empty());  // delivered once
 
-  for (const auto& e : entries) ASSERT_TRUE(run(store_->ack(e)));
+  for (const auto& e : entries) ASSERT_TRUE(run(store_->outbox.ack(e)));
   EXPECT_EQ(outbox_length(id), 0);
   auto pending = raw({"XPENDING", outbox_key("mc", partition_of(id), "console"), "senders"});
   EXPECT_EQ(pending.elements.at(0).integer, 0);
@@ -365,7 +368,7 @@ TEST_F(StoreTest, ReadCreatesMissingGroups) {
 }
 
 TEST_F(StoreTest, RetryIncrementsAttemptAndKeepsTheMessage) {
-  ASSERT_TRUE(run(store_->ensure_groups()));
+  ASSERT_TRUE(run(store_->outbox.ensure_groups()));
   const std::string id = "slack:T1:U2";
   auto m = message(id, "long lesson", "r#0");
   ASSERT_EQ(commit(commit_of(id, 0, 1, {m})), CommitStatus::committed);
@@ -373,7 +376,7 @@ TEST_F(StoreTest, RetryIncrementsAttemptAndKeepsTheMessage) {
   ASSERT_EQ(first.size(), 1u);
 
   const core::Time later = kT0 + 30s;
-  ASSERT_TRUE(run(store_->retry(first[0], later, 2)));
+  ASSERT_TRUE(run(store_->outbox.retry(first[0], later, 2)));
   EXPECT_EQ(outbox_length(id), 1);  // the old entry is gone, the copy is there
 
   auto second = read("a");
@@ -385,27 +388,27 @@ TEST_F(StoreTest, RetryIncrementsAttemptAndKeepsTheMessage) {
   EXPECT_EQ(second[0].parts_done, 2);
   EXPECT_EQ(second[0].not_before, later);
 
-  ASSERT_TRUE(run(store_->retry(second[0], later + 1min, 2)));
+  ASSERT_TRUE(run(store_->outbox.retry(second[0], later + 1min, 2)));
   auto third = read("a");
   ASSERT_EQ(third.size(), 1u);
   EXPECT_EQ(third[0].attempt, 2);
 
   // Retrying an entry that is no longer pending (already handled) re-queues nothing.
-  ASSERT_TRUE(run(store_->ack(third[0])));
-  ASSERT_TRUE(run(store_->retry(third[0], later, 0)));
+  ASSERT_TRUE(run(store_->outbox.ack(third[0])));
+  ASSERT_TRUE(run(store_->outbox.retry(third[0], later, 0)));
   EXPECT_EQ(outbox_length(id), 0);
 }
 
 TEST_F(StoreTest, DeadLetterMovesTheEntryWithItsReason) {
-  ASSERT_TRUE(run(store_->ensure_groups()));
+  ASSERT_TRUE(run(store_->outbox.ensure_groups()));
   const std::string id = "telegram:1:5";
   ASSERT_EQ(commit(commit_of(id, 0, 1, {message(id, "bye", "d#0")})), CommitStatus::committed);
   auto entries = read("a");
   ASSERT_EQ(entries.size(), 1u);
-  ASSERT_TRUE(run(store_->dead_letter(entries[0], "403: bot was blocked by the user")));
+  ASSERT_TRUE(run(store_->outbox.dead_letter(entries[0], "403: bot was blocked by the user")));
 
   EXPECT_EQ(outbox_length(id), 0);
-  auto count = run(store_->dead_letter_count());
+  auto count = run(store_->outbox.dead_letter_count());
   ASSERT_TRUE(count);
   EXPECT_EQ(*count, 1);
   auto dead = raw({"XRANGE", dead_key("mc", partition_of(id)), "-", "+"});
@@ -421,7 +424,7 @@ TEST_F(StoreTest, DeadLetterMovesTheEntryWithItsReason) {
 }
 
 TEST_F(StoreTest, UnparsableEntriesAreDeadLetteredNotReturned) {
-  ASSERT_TRUE(run(store_->ensure_groups()));
+  ASSERT_TRUE(run(store_->outbox.ensure_groups()));
   raw({"XADD", outbox_key("mc", 4, "console"), "*", "msg", "{not json", "attempt", "0"});
   raw({"XADD", outbox_key("mc", 4, "console"), "*", "attempt", "0"});  // no msg at all
   const std::string id = "console:ok";
@@ -431,7 +434,7 @@ TEST_F(StoreTest, UnparsableEntriesAreDeadLetteredNotReturned) {
   auto entries = read("a");
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].message, m);
-  auto count = run(store_->dead_letter_count());
+  auto count = run(store_->outbox.dead_letter_count());
   ASSERT_TRUE(count);
   EXPECT_EQ(*count, 2);
   EXPECT_EQ(raw({"XLEN", outbox_key("mc", 4, "console")}).integer, partition_of(id) == 4 ? 1 : 0);
@@ -441,7 +444,7 @@ TEST_F(StoreTest, UnparsableEntriesAreDeadLetteredNotReturned) {
 }
 
 TEST_F(StoreTest, AnotherConsumerReclaimsEntriesReadButNotAcked) {
-  ASSERT_TRUE(run(store_->ensure_groups()));
+  ASSERT_TRUE(run(store_->outbox.ensure_groups()));
   for (int i = 0; i < 3; ++i) {
     const std::string id = "telegram:1:" + std::to_string(100 + i);
     ASSERT_EQ(commit(commit_of(id, 0, 1, {message(id, "m", id + "#0")})), CommitStatus::committed);
@@ -456,14 +459,14 @@ TEST_F(StoreTest, AnotherConsumerReclaimsEntriesReadButNotAcked) {
   };
 
   // Not idle long enough yet: nothing to reclaim.
-  auto early = run(store_->reclaim_outbox("b", 1h, 10));
+  auto early = run(store_->outbox.reclaim_outbox("b", 1h, 10));
   ASSERT_TRUE(early);
   EXPECT_TRUE(early->empty());
 
-  auto limited = run(store_->reclaim_outbox("b", 0ms, 2));
+  auto limited = run(store_->outbox.reclaim_outbox("b", 0ms, 2));
   ASSERT_TRUE(limited);
   EXPECT_EQ(limited->size(), 2u);  // count bounds the total across partitions
-  auto rest = run(store_->reclaim_outbox("b", 0ms, 10));
+  auto rest = run(store_->outbox.reclaim_outbox("b", 0ms, 10));
   ASSERT_TRUE(rest);
   auto reclaimed = names(*limited);
   for (const auto& n : names(*rest)) reclaimed.insert(n);
@@ -473,15 +476,15 @@ TEST_F(StoreTest, AnotherConsumerReclaimsEntriesReadButNotAcked) {
                       "-", "+", "10", "crashed-a"});
   EXPECT_TRUE(pending.elements.empty());  // A owns nothing any more
 
-  for (const auto& e : *limited) ASSERT_TRUE(run(store_->ack(e)));
-  for (const auto& e : *rest) ASSERT_TRUE(run(store_->ack(e)));
-  auto none = run(store_->reclaim_outbox("c", 0ms, 10));
+  for (const auto& e : *limited) ASSERT_TRUE(run(store_->outbox.ack(e)));
+  for (const auto& e : *rest) ASSERT_TRUE(run(store_->outbox.ack(e)));
+  auto none = run(store_->outbox.reclaim_outbox("c", 0ms, 10));
   ASSERT_TRUE(none);
   EXPECT_TRUE(none->empty());
 }
 
 TEST_F(StoreTest, TouchKeepsOwnEntriesAndNeverTakesBackOnesAnotherInstanceTookOver) {
-  ASSERT_TRUE(run(store_->ensure_groups()));
+  ASSERT_TRUE(run(store_->outbox.ensure_groups()));
   const std::string id = "telegram:1:42";
   ASSERT_EQ(commit(commit_of(
                 id, 0, 1,
@@ -495,10 +498,10 @@ TEST_F(StoreTest, TouchKeepsOwnEntriesAndNeverTakesBackOnesAnotherInstanceTookOv
   // has taken over, sent and acked the third.
   raw({"XCLAIM", stream, "senders", "slow-a", "0", held[0].id, "IDLE", "600000", "JUSTID"});
   raw({"XCLAIM", stream, "senders", "b", "0", held[1].id, held[2].id, "JUSTID"});
-  ASSERT_TRUE(run(store_->ack(held[2])));
+  ASSERT_TRUE(run(store_->outbox.ack(held[2])));
 
-  auto lost = run(
-      store_->touch(held[0].partition, "console", {held[0].id, held[1].id, held[2].id}, "slow-a"));
+  auto lost = run(store_->outbox.touch(held[0].partition, "console",
+                                       {held[0].id, held[1].id, held[2].id}, "slow-a"));
   ASSERT_TRUE(lost) << lost.error().message();
   EXPECT_EQ(*lost, (std::vector<std::string>{held[1].id, held[2].id}));
 
@@ -514,16 +517,16 @@ TEST_F(StoreTest, TouchKeepsOwnEntriesAndNeverTakesBackOnesAnotherInstanceTookOv
   EXPECT_EQ(owner(held[1].id).first, "b") << "the touch took an entry back from B";
   EXPECT_EQ(owner(held[2].id).first, "") << "a finished entry came back";
 
-  auto none = run(store_->touch(held[0].partition, "console", {}, "slow-a"));
+  auto none = run(store_->outbox.touch(held[0].partition, "console", {}, "slow-a"));
   ASSERT_TRUE(none);
   EXPECT_TRUE(none->empty());
-  EXPECT_FALSE(run(store_->touch(-1, "console", {held[0].id}, "slow-a")));
-  EXPECT_FALSE(run(store_->touch(held[0].partition, "console", {held[0].id}, "")));
+  EXPECT_FALSE(run(store_->outbox.touch(-1, "console", {held[0].id}, "slow-a")));
+  EXPECT_FALSE(run(store_->outbox.touch(held[0].partition, "console", {held[0].id}, "")));
 }
 
 TEST_F(StoreTest, BlockingReadOnItsOwnConnectionDoesNotDelayCommits) {
   reader_ = connect();
-  Store store(*redis_, *reader_);
+  OutboxStore store(*redis_, *reader_);
   ASSERT_TRUE(run(store.ensure_groups()));
   const std::string id = "console:waiting";
 
@@ -534,7 +537,7 @@ TEST_F(StoreTest, BlockingReadOnItsOwnConnectionDoesNotDelayCommits) {
   poll();  // the XREADGROUP ... BLOCK is on its way on the reader connection
   // If the blocking read shared the connection, this commit would queue behind it and the read
   // would come back empty after 10 s.
-  auto status = run(store.commit(commit_of(id, 0, 1, {message(id, "now", "n#0")})));
+  auto status = run(store_->learners.commit(commit_of(id, 0, 1, {message(id, "now", "n#0")})));
   ASSERT_TRUE(status);
   EXPECT_EQ(*status, CommitStatus::committed);
   drive([&] { return got.has_value(); });
@@ -544,11 +547,11 @@ TEST_F(StoreTest, BlockingReadOnItsOwnConnectionDoesNotDelayCommits) {
 }
 
 TEST_F(StoreTest, ReadWithoutReaderPollsUntilAnEntryArrives) {
-  ASSERT_TRUE(run(store_->ensure_groups()));
+  ASSERT_TRUE(run(store_->outbox.ensure_groups()));
   const std::string id = "console:poller";
   std::optional<result<std::vector<OutboxEntry>>> got;
   boost::asio::co_spawn(
-      ioc_, store_->read_outbox("a", 10, 10s),
+      ioc_, store_->outbox.read_outbox("a", 10, 10s),
       [&](std::exception_ptr, result<std::vector<OutboxEntry>> r) { got = std::move(r); });
   poll();
   EXPECT_FALSE(got.has_value());
@@ -569,7 +572,7 @@ TEST_F(StoreTest, BlockingReadMayOutlastTheCommandTimeout) {
   auto reader = std::make_unique<RedisClient>(ioc_.get_executor(), config);
   reader->start();
   drive([&] { return reader->connected(); });
-  Store store(*redis_, *reader);
+  OutboxStore store(*redis_, *reader);
   ASSERT_TRUE(run(store.ensure_groups()));
 
   auto r = run(store.read_outbox("a", 10, 600ms));
@@ -584,7 +587,7 @@ TEST_F(StoreTest, BlockingReadMayOutlastTheCommandTimeout) {
 
 TEST_F(StoreTest, UnexpectedErrorRepliesAreReportedAndCounted) {
   raw({"SET", due_key("mc", 0), "not a zset"});
-  auto r = run(store_->claim_due(kT0, 10, 1min));
+  auto r = run(store_->schedule.claim_due(kT0, 10, 1min));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), make_error_code(Errc::redis_error));
   EXPECT_EQ(metrics_.value("microcourse_redis_errors_total", {{"kind", "reply"}}), 1);
@@ -603,11 +606,12 @@ TEST_F(StoreTest, ConcurrentClaimersGetDisjointSetsCoveringAllDueLearners) {
   const std::string later = "telegram:1:later";
   ASSERT_EQ(commit(commit_of(later, 0, 1, {}, {}, kT0 + 1h)), CommitStatus::committed);
 
-  Store& other = another_instance();
+  test::Stores& other = another_instance();
   std::vector<std::string> got_a;
   std::vector<std::string> got_b;
   int finished = 0;
-  auto claimer = [&](Store& store, std::vector<std::string>& got) -> boost::asio::awaitable<void> {
+  auto claimer = [&](ScheduleStore& store,
+                     std::vector<std::string>& got) -> boost::asio::awaitable<void> {
     for (;;) {
       auto r = co_await store.claim_due(kT0, 3, 10min);
       if (!r || r->empty()) break;
@@ -615,8 +619,8 @@ TEST_F(StoreTest, ConcurrentClaimersGetDisjointSetsCoveringAllDueLearners) {
     }
     ++finished;
   };
-  boost::asio::co_spawn(ioc_, claimer(*store_, got_a), boost::asio::detached);
-  boost::asio::co_spawn(ioc_, claimer(other, got_b), boost::asio::detached);
+  boost::asio::co_spawn(ioc_, claimer(store_->schedule, got_a), boost::asio::detached);
+  boost::asio::co_spawn(ioc_, claimer(other.schedule, got_b), boost::asio::detached);
   drive([&] { return finished == 2; });
 
   std::set<std::string> a(got_a.begin(), got_a.end());
@@ -635,23 +639,23 @@ TEST_F(StoreTest, AnExpiredLeaseMakesTheClaimDueAgain) {
   const std::string id = "slack:T1:U9";
   ASSERT_EQ(commit(commit_of(id, 0, 1, {}, {}, kT0)), CommitStatus::committed);
 
-  auto first = run(store_->claim_due(kT0, 10, 60s));
+  auto first = run(store_->schedule.claim_due(kT0, 10, 60s));
   ASSERT_TRUE(first);
   EXPECT_EQ(*first, std::vector<std::string>{id});
   EXPECT_EQ(raw({"ZSCORE", due_key("mc", partition_of(id)), id}).str,
             std::to_string(core::to_millis(kT0 + 60s)));
 
-  auto during = run(store_->claim_due(kT0 + 59s, 10, 60s));
+  auto during = run(store_->schedule.claim_due(kT0 + 59s, 10, 60s));
   ASSERT_TRUE(during);
   EXPECT_TRUE(during->empty());  // leased
 
-  auto after = run(store_->claim_due(kT0 + 60s, 10, 60s));  // nobody re-committed it
+  auto after = run(store_->schedule.claim_due(kT0 + 60s, 10, 60s));  // nobody re-committed it
   ASSERT_TRUE(after);
   EXPECT_EQ(*after, std::vector<std::string>{id});
 
   // A commit that sets the next due time ends the lease.
   ASSERT_EQ(commit(commit_of(id, 1, 2, {}, {}, kT0 + 24h)), CommitStatus::committed);
-  auto next = run(store_->claim_due(kT0 + 2min + 60s, 10, 60s));
+  auto next = run(store_->schedule.claim_due(kT0 + 2min + 60s, 10, 60s));
   ASSERT_TRUE(next);
   EXPECT_TRUE(next->empty());
 }

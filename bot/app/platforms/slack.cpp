@@ -39,6 +39,7 @@ const std::vector<Variable>& slack_variables() {
 
 std::shared_ptr<const PlatformSettings> load_slack(EnvReader& env) {
   auto s = std::make_shared<SlackSettings>();
+  s->limits = slack::default_limits();
   if (auto v = env.get("SLACK_BOT_TOKEN")) {
     if (!v->starts_with("xoxb-") || !word_chars(std::string_view(*v).substr(5), 8, 4096, "-")) {
       env.error("SLACK_BOT_TOKEN",
@@ -115,7 +116,7 @@ class SlackPlatform final : public Platform {
     return [this](const core::Outbound& m, int skip) { return client_.send(m, skip); };
   }
 
-  delivery::RouteLimits limits() const override { return settings_.limits; }
+  core::RouteLimits limits() const override { return settings_.limits; }
 
   // Checks the token (auth.test) and learns our bot user, so its own messages are ignored. A
   // refused token is logged loudly.

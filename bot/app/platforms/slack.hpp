@@ -12,7 +12,7 @@ struct SlackSettings : PlatformSettings {
   std::string token;           ///< bot token, xoxb-...; never logged
   std::string signing_secret;  ///< verifies every request Slack sends
   std::string api_url = "https://slack.com/api";
-  delivery::RouteLimits limits = delivery::slack_default_limits();
+  core::RouteLimits limits;  ///< starts from slack::default_limits()
 
   bool enabled() const override { return !token.empty(); }
   std::string describe() const override;

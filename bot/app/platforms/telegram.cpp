@@ -48,6 +48,7 @@ bool is_telegram_token(std::string_view s) {
 
 std::shared_ptr<const PlatformSettings> load_telegram(EnvReader& env) {
   auto s = std::make_shared<TelegramSettings>();
+  s->limits = telegram::default_limits();
   if (auto v = env.get("TELEGRAM_BOT_TOKEN")) {
     if (!is_telegram_token(*v)) {
       env.error("TELEGRAM_BOT_TOKEN", "does not look like a BotFather token (<digits>:<secret>)");
@@ -97,7 +98,7 @@ class TelegramPlatform final : public Platform {
     return [this](const core::Outbound& m, int skip) { return client_.send(m, skip); };
   }
 
-  delivery::RouteLimits limits() const override { return settings_.limits; }
+  core::RouteLimits limits() const override { return settings_.limits; }
 
   // Learns the bot's username (to recognise /cmd@ThisBot), then registers the webhook when a
   // public URL is configured.

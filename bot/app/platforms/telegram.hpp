@@ -12,7 +12,7 @@ struct TelegramSettings : PlatformSettings {
   std::string token;   ///< from @BotFather; never logged
   std::string secret;  ///< the webhook's secret_token
   std::string api_url = "https://api.telegram.org";
-  delivery::RouteLimits limits = delivery::telegram_default_limits();
+  core::RouteLimits limits;  ///< starts from telegram::default_limits()
 
   bool enabled() const override { return !token.empty(); }
   std::string describe() const override;

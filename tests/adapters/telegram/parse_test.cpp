@@ -88,6 +88,7 @@ void expect_parsed(const Parsed& got, const Expect& want) {
   EXPECT_EQ(e.origin, want.origin);
   EXPECT_EQ(e.interaction, want.interaction);
   EXPECT_EQ(e.group, want.group);
+  EXPECT_EQ(e.reply_to.group, want.group);  // the address carries it to the rate limiter
   EXPECT_TRUE(e.time_zone.empty());
 }
 

@@ -2,7 +2,7 @@
 // once (also with two instances, and after a crashed instance's claims expire), not-due ones
 // wait, and stale or orphaned schedule entries are repaired.
 
-#include "bot/delivery/scheduler.hpp"
+#include "bot/engine/scheduler.hpp"
 
 #include <date/date.h>
 #include <gtest/gtest.h>
@@ -14,7 +14,7 @@
 #include "bot/core/journey.hpp"
 #include "tests/delivery/delivery_fixture.hpp"
 
-namespace mc::delivery {
+namespace mc::engine {
 namespace {
 
 namespace asio = boost::asio;
@@ -32,7 +32,7 @@ class SchedulerTest : public test::DeliveryTest {
  protected:
   void SetUp() override {
     DeliveryTest::SetUp();
-    engine_ = std::make_unique<engine::Engine>(catalog_, *store_, clock());
+    engine_ = std::make_unique<engine::Engine>(catalog_, store_->learners, clock());
   }
 
   void TearDown() override {
@@ -49,7 +49,7 @@ class SchedulerTest : public test::DeliveryTest {
     DeliveryTest::TearDown();
   }
 
-  engine::NowFn clock() {
+  core::NowFn clock() {
     return [this] { return now_; };
   }
 
@@ -67,9 +67,10 @@ class SchedulerTest : public test::DeliveryTest {
     return *r;
   }
 
-  std::unique_ptr<Scheduler> make(SchedulerConfig config = {}, store::Store* store = nullptr,
+  std::unique_ptr<Scheduler> make(SchedulerConfig config = {}, test::Stores* stores = nullptr,
                                   engine::Engine* engine = nullptr) {
-    return std::make_unique<Scheduler>(ioc_.get_executor(), store ? *store : *store_,
+    return std::make_unique<Scheduler>(ioc_.get_executor(),
+                                       stores ? stores->schedule : store_->schedule,
                                        engine ? *engine : *engine_, config, clock());
   }
 
@@ -144,8 +145,8 @@ TEST_F(SchedulerTest, TwoInstancesOnOneRedisNeverPushTheSameLessonTwice) {
   config.batch = 20;
   config.concurrency = 8;
   config.interval = 20ms;
-  store::Store& other_store = another_instance();
-  engines_.push_back(std::make_unique<engine::Engine>(catalog_, other_store, clock()));
+  test::Stores& other_store = another_instance();
+  engines_.push_back(std::make_unique<engine::Engine>(catalog_, other_store.learners, clock()));
   start(make(config));
   start(make(config, &other_store, engines_.back().get()));
   drive([&] { return outbox_length() >= kLearners; });
@@ -164,7 +165,7 @@ TEST_F(SchedulerTest, TwoInstancesOnOneRedisNeverPushTheSameLessonTwice) {
 TEST_F(SchedulerTest, ClaimsOfACrashedInstanceArePushedOnceTheLeaseEnds) {
   seed_due(20, kT0 - 1min);
   // An instance claimed them (leased for a minute) and died before pushing.
-  auto claimed = run(store_->claim_due(kT0, 100, 60s));
+  auto claimed = run(store_->schedule.claim_due(kT0, 100, 60s));
   ASSERT_TRUE(claimed);
   ASSERT_EQ(claimed->size(), 20u);
   SchedulerConfig config;
@@ -181,8 +182,8 @@ TEST_F(SchedulerTest, ClaimsOfACrashedInstanceArePushedOnceTheLeaseEnds) {
 TEST_F(SchedulerTest, APushRunTwiceAtOnceIsMadeOnce) {
   seed_due(1, kT0 - 1min);
   // Two instances that both believe they own the claim run the same push concurrently.
-  store::Store& other_store = another_instance();
-  engine::Engine other(catalog_, other_store, clock());
+  test::Stores& other_store = another_instance();
+  engine::Engine other(catalog_, other_store.learners, clock());
   std::vector<engine::Ticked> outcomes;
   for (engine::Engine* e : {engine_.get(), &other}) {
     asio::co_spawn(ioc_, e->tick(learner(0)),
@@ -272,4 +273,4 @@ TEST_F(SchedulerTest, EngineCommitsTheDecidedDueTimeForLearnerEvents) {
 }
 
 }  // namespace
-}  // namespace mc::delivery
+}  // namespace mc::engine

@@ -1,10 +1,21 @@
-#include "bot/core/json.hpp"
+#include "bot/store/codec.hpp"
 
 #include <nlohmann/json.hpp>
 
-namespace mc::core {
+namespace mc::store {
 namespace {
 
+using core::Address;
+using core::Block;
+using core::Button;
+using core::Doc;
+using core::Enrollment;
+using core::from_millis;
+using core::LearnerState;
+using core::Outbound;
+using core::Span;
+using core::Time;
+using core::to_millis;
 using nlohmann::json;
 
 constexpr const char* kStatusNames[] = {"active", "passed", "failed"};
@@ -30,10 +41,16 @@ T get_or(const json& j, const char* key, T fallback) {
 
 Time time_or(const json& j, const char* key) { return from_millis(get_or<long long>(j, key, 0)); }
 
-json address_json(const Address& a) { return json{{"route", a.route}, {"chat", a.chat}}; }
+// "group" is written only when set: older stored addresses have none and mean a private chat.
+json address_json(const Address& a) {
+  json j{{"route", a.route}, {"chat", a.chat}};
+  if (a.group) j["group"] = true;
+  return j;
+}
 Address address_from(const json& j) {
   if (!j.is_object()) return {};
-  return Address{get_or<std::string>(j, "route", ""), get_or<std::string>(j, "chat", "")};
+  return Address{get_or<std::string>(j, "route", ""), get_or<std::string>(j, "chat", ""),
+                 get_or<bool>(j, "group", false)};
 }
 
 }  // namespace
@@ -219,4 +236,50 @@ std::optional<LearnerState> learner_from_json(const json& j) {
   }
 }
 
-}  // namespace mc::core
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+json to_json(const core::Inbound& e) {
+  return json{{"kind", core::kind_name(e.kind)},
+              {"event_id", e.event_id},
+              {"learner", e.learner},
+              {"reply_to", address_json(e.reply_to)},
+              {"display_name", e.display_name},
+              {"name", e.name},
+              {"text", e.text},
+              {"origin", e.origin},
+              {"interaction", e.interaction},
+              {"group", e.group},
+              {"time_zone", e.time_zone}};
+}
+
+std::optional<core::Inbound> inbound_from_json(const json& j) {
+  if (!j.is_object()) return std::nullopt;
+  using K = core::Inbound::Kind;
+  try {
+    core::Inbound e;
+    const std::string kind = j.at("kind").get<std::string>();
+    bool known = false;
+    for (K k : {K::command, K::text, K::press, K::home_opened, K::blocked, K::profile, K::tick}) {
+      if (kind == core::kind_name(k)) {
+        e.kind = k;
+        known = true;
+      }
+    }
+    if (!known) return std::nullopt;
+    e.event_id = get_or<std::string>(j, "event_id", "");
+    e.learner = j.at("learner").get<std::string>();
+    e.reply_to = address_from(j.value("reply_to", json::object()));
+    e.display_name = get_or<std::string>(j, "display_name", "");
+    e.name = get_or<std::string>(j, "name", "");
+    e.text = get_or<std::string>(j, "text", "");
+    e.origin = get_or<std::string>(j, "origin", "");
+    e.interaction = get_or<std::string>(j, "interaction", "");
+    e.group = get_or<bool>(j, "group", false);
+    e.time_zone = get_or<std::string>(j, "time_zone", "");
+    return e;
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace mc::store

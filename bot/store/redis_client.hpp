@@ -13,41 +13,25 @@
 // kind = connect (a connect/handshake attempt failed), timeout (a command or health PING passed
 // its deadline), disconnect (an established connection was lost or dropped); gauge
 // microcourse_redis_connected{client=<RedisConfig::name>} 1/0. kind = reply (Redis answered with
-// an error the caller did not expect) is counted by the Store, which knows what it expects.
+// an error the caller did not expect) is counted by the stores, which know what they expect
+// (reply.hpp).
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 #include <chrono>
-#include <cstdint>
 #include <memory>
 #include <string>
-#include <string_view>
-#include <type_traits>
 #include <vector>
+
+#include "bot/store/errors.hpp"
+#include "bot/store/reply.hpp"
 
 namespace mc::metrics {
 class Registry;
 }
 
 namespace mc::store {
-
-/// Errors of the store part (RedisClient and Store).
-enum class Errc {
-  not_connected = 1,  ///< no established connection right now (nothing is queued while down)
-  timeout,            ///< the deadline passed before the reply arrived
-  connection_lost,    ///< the connection went away while the command was pending
-  stopped,            ///< the client was stopped / destroyed
-  cancelled,          ///< the awaiting coroutine was cancelled
-  invalid_argument,   ///< e.g. an empty command
-  bad_url,            ///< parse_redis_url: see its error text
-  redis_error,        ///< Redis answered with an error the Store did not expect (logged)
-  bad_reply,          ///< a reply of an unexpected shape
-  bad_data,           ///< stored data could not be parsed (e.g. a corrupt learner state)
-};
-const boost::system::error_category& store_category();
-boost::system::error_code make_error_code(Errc e);
 
 struct RedisConfig {
   std::string host = "127.0.0.1";
@@ -62,23 +46,6 @@ struct RedisConfig {
   std::chrono::milliseconds health_interval{1'000};  ///< PING period while connected; 0 = none
   std::string name = "main";             ///< label of this connection in logs and metrics
   metrics::Registry* metrics = nullptr;  ///< nullptr = metrics::Registry::global()
-};
-
-/// redis://[[user]:password@]host[:port][/db]. User and password are percent-decoded; host may
-/// be an [IPv6] literal. On failure *error (when not null) says what is wrong, never echoing the
-/// password. rediss:// is rejected: TLS to Redis is not supported.
-boost::system::result<RedisConfig> parse_redis_url(std::string_view url, std::string* error);
-
-/// A copy of a hiredis reply that outlives the callback.
-struct Reply {
-  enum class Type { nil, string, integer, array, status, error };
-  Type type = Type::nil;
-  std::string str;  ///< string, status or error text
-  long long integer = 0;
-  std::vector<Reply> elements;
-
-  bool is_error() const { return type == Type::error; }
-  bool is_nil() const { return type == Type::nil; }
 };
 
 class RedisClient {
@@ -115,6 +82,3 @@ class RedisClient {
 };
 
 }  // namespace mc::store
-
-template <>
-struct boost::system::is_error_code_enum<mc::store::Errc> : std::true_type {};

@@ -1,9 +1,9 @@
 #pragma once
 
-// Runs the scheduled pushes: claims due learners from the schedule (Store::claim_due, a lease in
-// Redis) and runs the engine's tick for each, a bounded number at a time. Several instances may
-// run a scheduler on one Redis: a claim is atomic, a push claimed twice (an expired lease) is
-// recognised by its tick id, and the commit's version check orders a push against the
+// Runs the scheduled pushes: claims due learners from the schedule (ScheduleStore::claim_due, a
+// lease in Redis) and runs the engine's tick for each, a bounded number at a time. Several
+// instances may run a scheduler on one Redis: a claim is atomic, a push claimed twice (an expired
+// lease) is recognised by its tick id, and the commit's version check orders a push against the
 // learner's own events, so a lesson is never pushed twice.
 
 #include <boost/asio/any_io_executor.hpp>
@@ -13,9 +13,9 @@
 #include <memory>
 
 #include "bot/engine/engine.hpp"
-#include "bot/store/store.hpp"
+#include "bot/store/schedule_store.hpp"
 
-namespace mc::delivery {
+namespace mc::engine {
 
 struct SchedulerConfig {
   int batch = 1'000;     ///< learners claimed at once
@@ -38,8 +38,8 @@ class Scheduler {
  public:
   /// `now` is the clock of the schedule (tests and benchmarks inject theirs; give the engine
   /// the same one).
-  Scheduler(boost::asio::any_io_executor executor, store::Store& store, engine::Engine& engine,
-            SchedulerConfig config, engine::NowFn now);
+  Scheduler(boost::asio::any_io_executor executor, store::ScheduleStore& store, Engine& engine,
+            SchedulerConfig config, core::NowFn now);
 
   /// One pass: claims up to `batch` due learners and runs their ticks, at most `concurrency`
   /// at a time; returns when all have finished. An error: the claim itself failed.
@@ -58,4 +58,4 @@ class Scheduler {
   std::shared_ptr<Impl> impl_;
 };
 
-}  // namespace mc::delivery
+}  // namespace mc::engine

@@ -1,4 +1,4 @@
-#include "bot/delivery/scheduler.hpp"
+#include "bot/engine/scheduler.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -14,23 +14,23 @@
 
 #include "bot/metrics/metrics.hpp"
 
-namespace mc::delivery {
+namespace mc::engine {
 
 namespace asio = boost::asio;
 
 struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
-  Impl(asio::any_io_executor ex, store::Store& s, engine::Engine& e, SchedulerConfig c,
-       engine::NowFn n)
+  Impl(asio::any_io_executor ex, store::ScheduleStore& s, Engine& e, SchedulerConfig c,
+       core::NowFn n)
       : executor(ex), store(s), engine(e), config(c), now(std::move(n)), wake(ex) {
     config.batch = std::max(1, config.batch);
     config.concurrency = std::max(1, config.concurrency);
   }
 
   asio::any_io_executor executor;
-  store::Store& store;
-  engine::Engine& engine;
+  store::ScheduleStore& store;
+  Engine& engine;
   SchedulerConfig config;
-  engine::NowFn now;
+  core::NowFn now;
   asio::steady_timer wake;  // the wait between passes; cancelled by stop()
   bool stopping = false;
   int in_flight = 0;
@@ -57,8 +57,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
                      ticked.error().message());
         continue;
       }
-      if (*ticked == engine::Ticked::pushed || *ticked == engine::Ticked::nudged ||
-          *ticked == engine::Ticked::paused) {
+      if (*ticked == Ticked::pushed || *ticked == Ticked::nudged || *ticked == Ticked::paused) {
         ++pass->result.pushed;
       }
     }
@@ -117,8 +116,8 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   }
 };
 
-Scheduler::Scheduler(asio::any_io_executor executor, store::Store& store, engine::Engine& engine,
-                     SchedulerConfig config, engine::NowFn now)
+Scheduler::Scheduler(asio::any_io_executor executor, store::ScheduleStore& store, Engine& engine,
+                     SchedulerConfig config, core::NowFn now)
     : impl_(std::make_shared<Impl>(executor, store, engine, config, std::move(now))) {}
 
 asio::awaitable<boost::system::result<SchedulerPass>> Scheduler::run_once() {
@@ -134,4 +133,4 @@ void Scheduler::stop() {
 
 int Scheduler::in_flight() const { return impl_->in_flight; }
 
-}  // namespace mc::delivery
+}  // namespace mc::engine

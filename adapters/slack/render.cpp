@@ -452,4 +452,11 @@ std::vector<ApiCall> render(const core::Outbound& message) {
   return calls;
 }
 
+std::vector<core::Part> parts_of(const core::Outbound& message) {
+  const std::string team = team_of_route(message.to.route);
+  std::vector<core::Part> parts;
+  for (ApiCall& call : render(message)) parts.push_back({Request{team, std::move(call)}});
+  return parts;
+}
+
 }  // namespace mc::slack

@@ -282,4 +282,10 @@ std::vector<ApiCall> render(const core::Outbound& message) {
   return {};
 }
 
+std::vector<core::Part> parts_of(const core::Outbound& message) {
+  std::vector<core::Part> parts;
+  for (ApiCall& call : render(message)) parts.push_back({std::move(call)});
+  return parts;
+}
+
 }  // namespace mc::telegram

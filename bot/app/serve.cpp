@@ -196,13 +196,14 @@ int serve() {
   dispatcher.set_limits("telegram:", config.telegram_limits);
   dispatcher.set_limits("slack:", config.slack_limits);
   if (telegram_client) {
-    dispatcher.add_sender("telegram:", [&](const core::Outbound& m, int skip) {
-      return telegram_client->send(m, skip);
-    });
+    dispatcher.add_sender("telegram:", {telegram::parts_of, [&](const core::Part& part) {
+                                          return telegram_client->call(part);
+                                        }});
   }
   if (slack_client) {
-    dispatcher.add_sender(
-        "slack:", [&](const core::Outbound& m, int skip) { return slack_client->send(m, skip); });
+    dispatcher.add_sender("slack:", {slack::parts_of, [&](const core::Part& part) {
+                                       return slack_client->call(part);
+                                     }});
   }
   dispatcher.on_unreachable([&](const core::Outbound& m) -> asio::awaitable<void> {
     core::Inbound blocked;

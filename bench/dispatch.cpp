@@ -83,8 +83,8 @@ Result measure(double rate, int seconds) {
   core::RouteLimits limits = telegram::default_limits();
   limits.bot.per_second = rate;
   dispatcher.set_limits("telegram:", limits);
-  dispatcher.add_sender("telegram:",
-                        [&](const core::Outbound& m, int skip) { return telegram.send(m, skip); });
+  dispatcher.add_sender("telegram:", {telegram::parts_of,
+                                      [&](const core::Part& part) { return telegram.call(part); }});
 
   bool done = false;
   const auto run_start = std::chrono::steady_clock::now();

@@ -1,13 +1,26 @@
 #include "adapters/console/client.hpp"
 
+#include <any>
+
 namespace mc::console {
 
-core::SendOutcome Terminal::send(const core::Outbound& message) {
-  std::string text = render(message, options_);
-  if (text.empty()) return core::SendOutcome::ok();
+std::vector<core::Part> Terminal::render(const core::Outbound& message) const {
+  std::string text = console::render(message, options_);
+  if (text.empty()) return {};
+  return {{Print{std::move(text), message.keyboard}}};
+}
+
+core::SendOutcome Terminal::call(const core::Part& part) {
+  const auto* print = std::any_cast<Print>(&part.request);
+  if (print == nullptr) {
+    core::SendOutcome refused;
+    refused.status = core::SendOutcome::Status::permanent;
+    refused.reason = "not a console part";
+    return refused;
+  }
   std::lock_guard lock(mutex_);
-  out_ << "\n" << text << "\n" << std::flush;
-  if (!message.keyboard.empty()) choices_ = message.keyboard;
+  out_ << "\n" << print->text << "\n" << std::flush;
+  if (!print->choices.empty()) choices_ = print->choices;
   return core::SendOutcome::ok();
 }
 

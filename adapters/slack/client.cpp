@@ -3,13 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <any>
 #include <array>
 #include <boost/system/errc.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <charconv>
 
-#include "adapters/slack/parse.hpp"
 #include "bot/metrics/metrics.hpp"
 
 namespace mc::slack {
@@ -175,20 +175,10 @@ boost::asio::awaitable<core::SendOutcome> Client::call(std::string team, ApiCall
   co_return out;
 }
 
-boost::asio::awaitable<core::SendOutcome> Client::send(core::Outbound message, int skip_parts) {
-  const std::string team = team_of_route(message.to.route);
-  const std::vector<ApiCall> calls = render(message);
-  const int total = static_cast<int>(calls.size());
-  for (int i = std::max(skip_parts, 0); i < total; ++i) {
-    core::SendOutcome out = co_await call(team, calls[static_cast<std::size_t>(i)]);
-    if (out.status != Status::sent) {
-      out.parts_done = i;
-      co_return out;
-    }
-  }
-  core::SendOutcome done;
-  done.parts_done = total;
-  co_return done;
+boost::asio::awaitable<core::SendOutcome> Client::call(const core::Part& part) {
+  const auto* request = std::any_cast<Request>(&part.request);
+  if (request == nullptr) co_return outcome(Status::permanent, "not a Slack part");
+  co_return co_await call(request->team, request->call);
 }
 
 boost::asio::awaitable<boost::system::result<UserInfo>> Client::user_info(std::string team,

@@ -97,10 +97,9 @@ class Client {
   /// and counted in microcourse_slack_api_errors_total{method,error}; the token never is.
   boost::asio::awaitable<core::SendOutcome> call(std::string team, ApiCall call);
 
-  /// Renders and sends a message to its route's workspace, skipping `skip_parts` calls already
-  /// accepted. On failure parts_done counts the calls accepted so far (including the skipped
-  /// ones): pass it back as skip_parts to resume. On success parts_done is the number of calls.
-  boost::asio::awaitable<core::SendOutcome> send(core::Outbound message, int skip_parts);
+  /// The request a part made by parts_of holds, as call(team, call); a part of another adapter
+  /// is a permanent failure. The part must outlive the call.
+  boost::asio::awaitable<core::SendOutcome> call(const core::Part& part);
 
   /// users.info. Errors: the transport's error, permission_denied when there is no token or
   /// Slack refuses it, no_such_file_or_directory for an unknown user, bad_message otherwise.

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "adapters/slack/parse.hpp"
+#include "bot/core/layout.hpp"
 #include "bot/core/text.hpp"
 
 namespace mc::slack {
@@ -14,25 +15,15 @@ using core::Block;
 using core::Span;
 using nlohmann::json;
 
-using core::code_point_offsets;
-
+using core::is_blank;
 using core::is_space;
+using core::Range;
+using core::Runs;
 using core::trim;
-
-bool is_blank(std::string_view s) { return std::all_of(s.begin(), s.end(), is_space); }
 
 /// The longest prefix of `s` of at most `limit` UTF-16 units, cut between code points.
 std::string_view utf16_prefix(std::string_view s, std::size_t limit) {
-  std::size_t units = 0;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const std::size_t n = core::utf8_sequence_length(s, i);
-    const std::size_t u = n == 4 ? 2 : 1;
-    if (units + u > limit) break;
-    units += u;
-    i += n;
-  }
-  return s.substr(0, i);
+  return core::prefix_within(s, limit, core::Measure::utf16_units);
 }
 
 /// `s` cut to `limit` UTF-16 units with a trailing "…" when it was longer.
@@ -134,86 +125,16 @@ void append_run(std::string& out, const Span& run, std::string_view text, bool b
   }
 }
 
-bool is_list(Block::Kind k) { return k == Block::Kind::bullet || k == Block::Kind::numbered; }
-
-/// A block flattened to runs of visible text; a list marker is the first run.
-struct Runs {
-  std::vector<Span> runs;
-  std::vector<std::size_t> lengths;  ///< code points of each run
-  std::size_t length = 0;
-  bool blank = true;
-};
-
-Runs runs_of(const Block& block) {
-  Runs r;
-  if (block.kind == Block::Kind::bullet) r.runs.push_back(core::plain("• "));
-  if (block.kind == Block::Kind::numbered) {
-    r.runs.push_back(core::plain(std::to_string(block.number) + ". "));
-  }
-  for (const Span& span : block.spans) {
-    if (span.style == Span::Style::link && is_blank(span.text) && !span.href.empty()) {
-      Span shown = span;  // a link without text shows its address
-      shown.text = span.href;
-      r.runs.push_back(std::move(shown));
-      continue;
-    }
-    if (span.text.empty()) continue;
-    r.runs.push_back(block.kind == Block::Kind::code ? core::plain(span.text) : span);
-  }
-  for (const Span& run : r.runs) {
-    const std::size_t n = code_point_offsets(run.text).size() - 1;
-    r.lengths.push_back(n);
-    r.length += n;
-    r.blank = r.blank && is_blank(run.text);
-  }
-  // A list item with nothing after its marker is blank too.
-  if (is_list(block.kind)) {
-    r.blank = std::all_of(r.runs.begin() + 1, r.runs.end(),
-                          [](const Span& s) { return is_blank(s.text); });
-  }
-  return r;
-}
-
-/// The visible text [from, to) (code points) of a block.
-std::string visible_range(const Runs& runs, std::size_t from, std::size_t to) {
-  std::string out;
-  std::size_t at = 0;
-  for (std::size_t i = 0; i < runs.runs.size(); ++i) {
-    const std::size_t n = runs.lengths[i];
-    const std::size_t lo = std::max(from, at);
-    const std::size_t hi = std::min(to, at + n);
-    if (lo < hi) {
-      const auto offsets = code_point_offsets(runs.runs[i].text);
-      out += std::string_view(runs.runs[i].text)
-                 .substr(offsets[lo - at], offsets[hi - at] - offsets[lo - at]);
-    }
-    at += n;
-  }
-  return out;
-}
-
-/// mrkdwn of the visible code points [from, to) of a block: every piece carries its own markup.
-std::string render_range(const Block& block, const Runs& runs, std::size_t from, std::size_t to,
-                         bool bold_all) {
-  if (block.kind == Block::Kind::code) {
-    return "```" + escape_mrkdwn(visible_range(runs, from, to)) + "```";
+/// mrkdwn of the visible code points `range` of a block: every piece carries its own markup.
+std::string render_range(const Runs& runs, Range range, bool bold_all) {
+  if (runs.kind == Block::Kind::code) {
+    return "```" + escape_mrkdwn(core::visible_text(runs, range)) + "```";
   }
   std::string body;
-  std::size_t at = 0;
-  for (std::size_t i = 0; i < runs.runs.size(); ++i) {
-    const std::size_t n = runs.lengths[i];
-    const std::size_t lo = std::max(from, at);
-    const std::size_t hi = std::min(to, at + n);
-    if (lo < hi) {
-      const Span& run = runs.runs[i];
-      const auto offsets = code_point_offsets(run.text);
-      std::string_view text =
-          std::string_view(run.text).substr(offsets[lo - at], offsets[hi - at] - offsets[lo - at]);
-      append_run(body, run, text, bold_all);
-    }
-    at += n;
-  }
-  if (block.kind != Block::Kind::quote) return body;
+  core::for_each_slice(runs, range, [&](const Span& run, std::string_view text) {
+    append_run(body, run, text, bold_all);
+  });
+  if (runs.kind != Block::Kind::quote) return body;
   // A quote is "> " at the start of every line (the raw '>' is markup here, not text).
   std::string quoted = "> ";
   for (char c : body) {
@@ -229,66 +150,12 @@ struct Piece {
   std::string plain;
 };
 
-/// The block in pieces of at most `limit` UTF-16 units of mrkdwn: cut at the last line break or
-/// space that keeps a piece within the limit, else hard between code points. The whitespace at
-/// a cut is dropped (a code block keeps its indentation); blank pieces are left out.
-std::vector<Piece> pieces_of(const Block& block, const Runs& runs, std::size_t limit,
-                             bool bold_all) {
-  auto cost = [&](std::size_t a, std::size_t e) {
-    return utf16_length(render_range(block, runs, a, e, bold_all));
-  };
-  const std::string visible = visible_range(runs, 0, runs.length);
-  const auto offsets = code_point_offsets(visible);
-  auto char_at = [&](std::size_t cp) { return visible[offsets[cp]]; };
-  const std::size_t marker = is_list(block.kind) ? runs.lengths.front() : 0;
-  const std::size_t n = runs.length;
-
-  std::vector<std::pair<std::size_t, std::size_t>> ranges;
-  std::size_t a = 0;
-  while (a < n) {
-    if (cost(a, n) <= limit) {
-      ranges.emplace_back(a, n);
-      break;
-    }
-    // The longest piece from a within the limit (the cost grows with the piece).
-    std::size_t lo = a + 1;
-    std::size_t hi = n;
-    if (cost(a, lo) > limit) {
-      hi = lo;  // one code point of markup-heavy text (a link with a huge URL): alone
-    }
-    while (lo < hi) {
-      const std::size_t mid = lo + (hi - lo + 1) / 2;
-      if (cost(a, mid) <= limit) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    std::size_t end = lo;
-    std::size_t cut = 0;  // a whitespace position in (a, end]: the piece ends before it
-    for (const char wanted : {'\n', ' '}) {
-      for (std::size_t p = end; p > std::max(a, marker) && cut == 0; --p) {
-        if (p < n && char_at(p) == wanted) cut = p;
-      }
-      if (cut != 0) break;
-    }
-    if (cut != 0) {
-      ranges.emplace_back(a, cut);
-      a = cut + 1;
-    } else {
-      ranges.emplace_back(a, end);
-      a = end;
-    }
-    if (block.kind != Block::Kind::code) {
-      while (a < n && is_space(char_at(a))) ++a;
-    }
-  }
-
+/// The block in pieces of at most `limit` UTF-16 units of mrkdwn (see core::cut).
+std::vector<Piece> pieces_of(const Runs& runs, std::size_t limit, bool bold_all) {
   std::vector<Piece> pieces;
-  for (const auto& [from, to] : ranges) {
-    std::string plain = visible_range(runs, from, to);
-    if (is_blank(plain)) continue;
-    pieces.push_back({render_range(block, runs, from, to, bold_all), std::move(plain)});
+  const auto cost = [&](Range r) { return utf16_length(render_range(runs, r, bold_all)); };
+  for (const Range range : core::cut(runs, limit, cost)) {
+    pieces.push_back({render_range(runs, range, bold_all), core::visible_text(runs, range)});
   }
   return pieces;
 }
@@ -326,10 +193,11 @@ class Builder {
   explicit Builder(std::size_t limit) : limit_(std::max<std::size_t>(limit, 16)) {}
 
   void add(const Block& block) {
-    const Runs runs = runs_of(block);
-    if (runs.blank) return;
+    // A link without text shows its address; a list item with nothing after its marker is blank.
+    const Runs runs = core::flatten(block, {.show_bare_links = true});
+    if (runs.content_blank) return;
     if (block.kind == Block::Kind::heading) {
-      std::string title(trim(visible_range(runs, 0, runs.length)));
+      std::string title(trim(core::visible_text(runs, core::whole(runs))));
       if (utf16_length(title) <= kMaxHeaderChars && title.find('\n') == std::string::npos) {
         flush();
         built_.plains.push_back(escape_mrkdwn(title));
@@ -341,7 +209,7 @@ class Builder {
       return;
     }
     if (is_note(block)) {
-      std::string text = escape_mrkdwn(trim(visible_range(runs, 0, runs.length)));
+      std::string text = escape_mrkdwn(trim(core::visible_text(runs, core::whole(runs))));
       if (utf16_length(text) <= limit_) {
         flush();
         built_.plains.push_back(text);
@@ -393,12 +261,11 @@ class Builder {
 
  private:
   void append_pieces(const Block& block, const Runs& runs, bool bold_all) {
-    const bool list_continues =
-        previous_ != nullptr && is_list(block.kind) && previous_->kind == block.kind;
+    const bool list_continues = core::continues_list(previous_, block);
     const std::string separator = list_continues ? "\n" : "\n\n";
     previous_ = &block;
     bool first = true;
-    for (Piece& piece : pieces_of(block, runs, limit_, bold_all)) {
+    for (Piece& piece : pieces_of(runs, limit_, bold_all)) {
       const std::string& sep = first ? separator : std::string("\n");
       first = false;
       if (!text_.empty() &&
@@ -516,35 +383,10 @@ std::vector<ApiCall> render_home(const core::Outbound& message) {
 }  // namespace
 
 std::size_t utf16_length(std::string_view s) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t len = core::utf8_sequence_length(s, i);
-    n += len == 4 ? 2 : 1;  // a 4-byte sequence is a surrogate pair in UTF-16
-    i += len;
-  }
-  return n;
+  return core::measure(s, core::Measure::utf16_units);
 }
 
-std::string escape_mrkdwn(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string escape_mrkdwn(std::string_view text) { return core::escape_entities(text); }
 
 std::vector<Part> render_parts(const core::Doc& doc, const core::Keyboard& keyboard,
                                std::size_t max_blocks, std::size_t section_limit) {
@@ -626,6 +468,13 @@ nlohmann::json render_note(Note note) {
       break;
   }
   return {{"response_type", "ephemeral"}, {"replace_original", false}, {"text", text}};
+}
+
+std::vector<core::Part> parts_of(const core::Outbound& message) {
+  const std::string team = team_of_route(message.to.route);
+  std::vector<core::Part> parts;
+  for (ApiCall& call : render(message)) parts.push_back({Request{team, std::move(call)}});
+  return parts;
 }
 
 }  // namespace mc::slack

@@ -12,6 +12,7 @@
 
 #include "bot/core/markup.hpp"
 #include "bot/core/message.hpp"
+#include "bot/core/part.hpp"
 
 namespace mc::slack {
 
@@ -65,6 +66,16 @@ std::vector<Part> render_parts(const core::Doc& doc, const core::Keyboard& keybo
 ///   blocks (text is cut before the buttons are).
 /// A message without a channel (or a home without a Slack learner) renders to nothing.
 std::vector<ApiCall> render(const core::Outbound& message);
+
+/// A Web API call and the workspace whose token makes it: what a Slack core::Part holds.
+struct Request {
+  std::string team;
+  ApiCall call;
+};
+
+/// render(message) as the dispatcher's parts, one Request each (the workspace of the message's
+/// route), for Client::call.
+std::vector<core::Part> parts_of(const core::Outbound& message);
 
 /// Short ephemeral notes about a slash command or button press itself (not the journey's
 /// answer, which goes to the DM), posted as the HTTP answer or to the request's response_url.

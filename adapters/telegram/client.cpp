@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <any>
 #include <boost/system/errc.hpp>
 #include <charconv>
 
@@ -144,20 +145,10 @@ boost::asio::awaitable<core::SendOutcome> Client::call(const ApiCall& api_call) 
   co_return out;
 }
 
-boost::asio::awaitable<core::SendOutcome> Client::send(const core::Outbound& message,
-                                                       int skip_parts) {
-  const std::vector<ApiCall> calls = render(message);
-  const int total = static_cast<int>(calls.size());
-  for (int i = std::max(skip_parts, 0); i < total; ++i) {
-    core::SendOutcome out = co_await call(calls[static_cast<std::size_t>(i)]);
-    if (out.status != Status::sent) {
-      out.parts_done = i;
-      co_return out;
-    }
-  }
-  core::SendOutcome done;
-  done.parts_done = total;
-  co_return done;
+boost::asio::awaitable<core::SendOutcome> Client::call(const core::Part& part) {
+  const auto* api_call = std::any_cast<ApiCall>(&part.request);
+  if (api_call == nullptr) co_return outcome(Status::permanent, "not a Telegram part");
+  co_return co_await call(*api_call);
 }
 
 boost::asio::awaitable<boost::system::result<BotIdentity>> Client::get_me() {

@@ -44,10 +44,9 @@ class Client {
   /// other 4xx -> permanent ("message is not modified" counts as sent).
   boost::asio::awaitable<core::SendOutcome> call(const ApiCall& call);
 
-  /// Renders and sends a message, skipping `skip_parts` parts already accepted. On failure
-  /// parts_done counts the parts accepted so far (including the skipped ones): pass it back as
-  /// skip_parts to resume. On success parts_done is the number of parts.
-  boost::asio::awaitable<core::SendOutcome> send(const core::Outbound& message, int skip_parts);
+  /// The call a part made by parts_of holds; a part of another adapter is a permanent failure.
+  /// The part must outlive the call.
+  boost::asio::awaitable<core::SendOutcome> call(const core::Part& part);
 
   /// getMe: the bot's id and username. Errors: the transport's error, permission_denied when
   /// Telegram refuses the token, bad_message for an unreadable answer.

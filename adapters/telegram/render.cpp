@@ -9,20 +9,19 @@
 #include <optional>
 
 #include "bot/core/action.hpp"
+#include "bot/core/layout.hpp"
 #include "bot/core/text.hpp"
 
 namespace mc::telegram {
 namespace {
 
 using core::Block;
+using core::Range;
+using core::Runs;
 using core::Span;
 using nlohmann::json;
 
 constexpr std::size_t kMaxToastChars = 200;  // answerCallbackQuery text: 0-200 characters
-
-using core::code_point_offsets;
-
-std::size_t code_points(std::string_view s) { return code_point_offsets(s).size() - 1; }
 
 /// An href in double quotes: the HTML escapes plus the quote itself.
 std::string escape_attribute(std::string_view text) {
@@ -34,38 +33,6 @@ std::string escape_attribute(std::string_view text) {
     from = quote + 1;
   }
   return out + escape_html(text.substr(from));
-}
-
-using core::is_space;
-
-bool is_list(Block::Kind k) { return k == Block::Kind::bullet || k == Block::Kind::numbered; }
-
-/// A block flattened to styled runs of visible text; the list marker is the first run.
-struct Runs {
-  std::vector<Span> runs;
-  std::size_t length = 0;  ///< visible code points
-  bool blank = true;       ///< nothing but whitespace: Telegram would see an empty message
-};
-
-Runs runs_of(const Block& block) {
-  Runs r;
-  if (block.kind == Block::Kind::bullet) r.runs.push_back(core::plain("• "));
-  if (block.kind == Block::Kind::numbered) {
-    r.runs.push_back(core::plain(std::to_string(block.number) + ". "));
-  }
-  for (const Span& span : block.spans) {
-    if (span.text.empty()) continue;
-    if (block.kind == Block::Kind::code) {
-      r.runs.push_back(core::plain(span.text));  // a code block shows its text verbatim
-    } else {
-      r.runs.push_back(span);
-    }
-  }
-  for (const Span& run : r.runs) {
-    r.length += code_points(run.text);
-    r.blank = r.blank && std::all_of(run.text.begin(), run.text.end(), is_space);
-  }
-  return r;
 }
 
 /// HTML of one inline run. Inside a heading (already bold) a bold run needs no tag of its own.
@@ -94,38 +61,28 @@ void append_run(std::string& out, const Span& run, std::string_view text, bool i
   }
 }
 
-/// HTML of the visible code points [from, to) of a block. Every piece opens and closes its own
+/// HTML of the visible code points `range` of a block. Every piece opens and closes its own
 /// tags, so a block cut in several messages stays well-formed in each.
-std::string render_block(const Block& block, const Runs& runs, std::size_t from, std::size_t to) {
+std::string render_block(const Runs& runs, Range range) {
   std::string body;
   bool bold_open = false;
-  const bool heading = block.kind == Block::Kind::heading;
-  std::size_t at = 0;  // code point offset of the current run
-  for (const Span& run : runs.runs) {
-    const auto offsets = code_point_offsets(run.text);
-    const std::size_t n = offsets.size() - 1;
-    const std::size_t lo = std::max(from, at);
-    const std::size_t hi = std::min(to, at + n);
-    if (lo < hi) {
-      std::string_view text(run.text);
-      text = text.substr(offsets[lo - at], offsets[hi - at] - offsets[lo - at]);
-      if (block.kind == Block::Kind::code) {
-        body += escape_html(text);
-      } else if (heading && run.style != Span::Style::code) {
-        // A heading is bold; code can't be nested in bold, so it interrupts the <b>.
-        if (!bold_open) body += "<b>";
-        bold_open = true;
-        append_run(body, run, text, true);
-      } else {
-        if (bold_open) body += "</b>";
-        bold_open = false;
-        append_run(body, run, text, false);
-      }
+  const bool heading = runs.kind == Block::Kind::heading;
+  core::for_each_slice(runs, range, [&](const Span& run, std::string_view text) {
+    if (runs.kind == Block::Kind::code) {
+      body += escape_html(text);
+    } else if (heading && run.style != Span::Style::code) {
+      // A heading is bold; code can't be nested in bold, so it interrupts the <b>.
+      if (!bold_open) body += "<b>";
+      bold_open = true;
+      append_run(body, run, text, true);
+    } else {
+      if (bold_open) body += "</b>";
+      bold_open = false;
+      append_run(body, run, text, false);
     }
-    at += n;
-  }
+  });
   if (bold_open) body += "</b>";
-  switch (block.kind) {
+  switch (runs.kind) {
     case Block::Kind::code:
       return "<pre>" + body + "</pre>";
     case Block::Kind::quote:
@@ -133,53 +90,6 @@ std::string render_block(const Block& block, const Runs& runs, std::size_t from,
     default:
       return body;
   }
-}
-
-/// Visible code point ranges of an over-long block, each at most `limit` long: cut at the last
-/// line break in reach, else at the last space, else hard. The whitespace at a cut is dropped
-/// (Telegram trims it from the ends of a message anyway); a code block keeps its indentation.
-std::vector<std::pair<std::size_t, std::size_t>> cut_block(const Block& block, const Runs& runs,
-                                                           std::size_t limit) {
-  std::string visible;
-  for (const Span& run : runs.runs) visible += run.text;
-  const auto offsets = code_point_offsets(visible);
-  const std::size_t n = offsets.size() - 1;
-  auto char_at = [&](std::size_t cp) { return visible[offsets[cp]]; };
-  // A list item is never cut right after its marker ("• ").
-  const std::size_t marker = is_list(block.kind) ? code_points(runs.runs.front().text) : 0;
-  auto find_last = [&](std::size_t from, std::size_t to, char wanted) -> std::size_t {
-    for (std::size_t p = to; p > std::max(from, marker); --p) {
-      if (char_at(p) == wanted) return p;
-    }
-    return 0;
-  };
-
-  std::vector<std::pair<std::size_t, std::size_t>> ranges;
-  std::size_t a = 0;
-  while (n - a > limit) {
-    const std::size_t reach = a + limit;  // char_at(reach) exists because n > reach
-    std::size_t cut = find_last(a, reach, '\n');
-    if (cut == 0) cut = find_last(a, reach, ' ');
-    if (cut == 0) {
-      ranges.emplace_back(a, reach);
-      a = reach;
-    } else {
-      ranges.emplace_back(a, cut);
-      a = cut + 1;
-    }
-    if (block.kind != Block::Kind::code) {
-      while (a < n && is_space(char_at(a))) ++a;
-    }
-  }
-  if (a < n) ranges.emplace_back(a, n);
-  // Telegram rejects a message that is only whitespace (it trims the text to nothing).
-  std::erase_if(ranges, [&](const auto& range) {
-    for (std::size_t p = range.first; p < range.second; ++p) {
-      if (!is_space(char_at(p))) return false;
-    }
-    return true;
-  });
-  return ranges;
 }
 
 std::optional<std::int64_t> to_integer(std::string_view s) {
@@ -274,9 +184,9 @@ std::vector<ApiCall> render_ack(const core::Outbound& message) {
   }
   json params = {{"callback_query_id", message.ref}};
   std::string text = core::plain_text(message.body);
-  const auto offsets = code_point_offsets(text);
-  if (offsets.size() - 1 > kMaxToastChars) {
-    text = text.substr(0, offsets[kMaxToastChars - 1]) + "…";
+  if (core::measure(text, core::Measure::code_points) > kMaxToastChars) {
+    text = std::string(core::prefix_within(text, kMaxToastChars - 1, core::Measure::code_points)) +
+           "…";
   }
   if (!text.empty()) params["text"] = std::move(text);
   return {{"answerCallbackQuery", std::move(params)}};
@@ -284,26 +194,7 @@ std::vector<ApiCall> render_ack(const core::Outbound& message) {
 
 }  // namespace
 
-std::string escape_html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string escape_html(std::string_view text) { return core::escape_entities(text); }
 
 std::size_t html_visible_length(std::string_view html) {
   std::size_t n = 0;
@@ -344,29 +235,24 @@ std::vector<std::string> split_html(const core::Doc& doc, std::size_t limit) {
   };
 
   for (const Block& block : doc) {
-    const Runs runs = runs_of(block);
+    const Runs runs = core::flatten(block);
     if (runs.blank) continue;  // an empty block would be an empty message or tag
-    const bool list_continues =
-        previous != nullptr && is_list(block.kind) && previous->kind == block.kind;
+    const bool list_continues = core::continues_list(previous, block);
     previous = &block;
     const std::size_t separator = list_continues ? 1 : 2;
 
     if (!current.empty() && runs.length <= limit - std::min(limit, current_length + separator)) {
       current += list_continues ? "\n" : "\n\n";
-      current += render_block(block, runs, 0, runs.length);
+      current += render_block(runs, core::whole(runs));
       current_length += separator + runs.length;
       continue;
     }
     flush();
-    if (runs.length <= limit) {
-      current = render_block(block, runs, 0, runs.length);
-      current_length = runs.length;
-      continue;
-    }
-    const auto ranges = cut_block(block, runs, limit);
+    // Telegram's limit counts the visible characters: a range costs its code points.
+    const auto ranges = core::cut(runs, limit, [](Range r) { return r.to - r.from; });
     for (std::size_t i = 0; i < ranges.size(); ++i) {
-      current = render_block(block, runs, ranges[i].first, ranges[i].second);
-      current_length = ranges[i].second - ranges[i].first;
+      current = render_block(runs, ranges[i]);
+      current_length = ranges[i].to - ranges[i].from;
       if (i + 1 < ranges.size()) flush();
     }
   }
@@ -394,6 +280,12 @@ std::vector<ApiCall> render(const core::Outbound& message) {
       return {};  // Telegram has no home view
   }
   return {};
+}
+
+std::vector<core::Part> parts_of(const core::Outbound& message) {
+  std::vector<core::Part> parts;
+  for (ApiCall& call : render(message)) parts.push_back({std::move(call)});
+  return parts;
 }
 
 }  // namespace mc::telegram

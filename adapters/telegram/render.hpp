@@ -9,6 +9,7 @@
 
 #include "bot/core/markup.hpp"
 #include "bot/core/message.hpp"
+#include "bot/core/part.hpp"
 
 namespace mc::telegram {
 
@@ -43,5 +44,8 @@ std::vector<std::string> split_html(const core::Doc& doc, std::size_t limit = kM
 /// (at most 200 characters). A home view, an ack without ref and a send without text render to
 /// nothing.
 std::vector<ApiCall> render(const core::Outbound& message);
+
+/// render(message) as the dispatcher's parts, one ApiCall each, for Client::call.
+std::vector<core::Part> parts_of(const core::Outbound& message);
 
 }  // namespace mc::telegram

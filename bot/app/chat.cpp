@@ -93,11 +93,11 @@ int chat(const std::vector<std::string>& args) {
   dispatch_config.consumer = "console-" + config.instance_id;
   dispatch_config.block = std::chrono::milliseconds(100);
   delivery::Dispatcher dispatcher(ex, outbox, dispatch_config, system_now);
-  dispatcher.add_sender(
-      std::string(console::kRoute),
-      [&terminal](const core::Outbound& m, int) -> asio::awaitable<core::SendOutcome> {
-        co_return terminal.send(m);
-      });
+  dispatcher.add_sender(std::string(console::kRoute),
+                        {[&terminal](const core::Outbound& m) { return terminal.render(m); },
+                         [&terminal](const core::Part& part) -> asio::awaitable<core::SendOutcome> {
+                           co_return terminal.call(part);
+                         }});
 
   bool ok = false;
   std::promise<bool> ready;

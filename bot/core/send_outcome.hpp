@@ -17,9 +17,10 @@ struct SendOutcome {
   Status status = Status::sent;
   std::chrono::milliseconds retry_after{0};
   std::string reason;  ///< the platform's error text, never a secret
-  /// A message rendered as several platform messages (a long lesson split in parts): how many
-  /// parts, counted from the first (those skipped on this try included), have been accepted, so
-  /// a retry passes it back as skip_parts and resumes after them instead of repeating them.
+  /// A message rendered as several parts (core::Part, e.g. a long lesson split in several
+  /// platform messages): how many parts, counted from the first (those skipped on this try
+  /// included), have been accepted, so a retry resumes after them instead of repeating them.
+  /// Set by the dispatcher, which sends the parts; one part's outcome leaves it 0.
   int parts_done = 0;
 
   static SendOutcome ok() { return {}; }

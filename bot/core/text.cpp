@@ -106,4 +106,6 @@ std::size_t invalid_utf8_at(std::string_view s) {
   return std::string_view::npos;
 }
 
+bool is_blank(std::string_view s) { return std::all_of(s.begin(), s.end(), is_space); }
+
 }  // namespace mc::core

@@ -19,6 +19,8 @@ inline constexpr std::string_view kAsciiSpace = " \t\n\v\f\r";
 
 /// True for the characters of kSpace.
 constexpr bool is_space(char c) { return kSpace.find(c) != std::string_view::npos; }
+/// Empty or nothing but is_space characters (what a cut drops and what counts as blank).
+bool is_blank(std::string_view s);
 
 /// `s` without leading and trailing characters from `blanks`.
 std::string_view trim(std::string_view s, std::string_view blanks = kSpace);

@@ -31,6 +31,23 @@ bool is_chat_message(const core::Outbound& m) {
   return m.kind == core::Outbound::Kind::send || m.kind == core::Outbound::Kind::edit;
 }
 
+// Sends `parts` from `first` on, stopping at the first one not accepted. parts_done counts from
+// the message's first part: the skipped ones, then those accepted now.
+asio::awaitable<core::SendOutcome> send_parts(const Sender& sender,
+                                              const std::vector<core::Part>& parts, int first) {
+  const int total = static_cast<int>(parts.size());
+  for (int i = std::max(first, 0); i < total; ++i) {
+    core::SendOutcome out = co_await sender.call(parts[static_cast<std::size_t>(i)]);
+    if (out.status != core::SendOutcome::Status::sent) {
+      out.parts_done = i;
+      co_return out;
+    }
+  }
+  core::SendOutcome done;
+  done.parts_done = total;
+  co_return done;
+}
+
 asio::awaitable<void> sleep_for(std::chrono::nanoseconds d) {
   if (d <= 0ns) co_return;
   asio::steady_timer timer(co_await asio::this_coro::executor, d);
@@ -165,6 +182,7 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
     }
     if (auto wait = entry.not_before - now(); wait > 0ms) co_await hold(wait);
 
+    const std::vector<core::Part> parts = sender->render(m);
     while (true) {
       // The proactive limits: this chat first (a slow chat holds no bot-wide capacity), then
       // the bot. A wait cut short by stop() hands the entry back instead of sending early.
@@ -185,7 +203,7 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
         co_await hand_back(entry);
         co_return;
       }
-      core::SendOutcome outcome = co_await (*sender)(m, entry.parts_done);
+      core::SendOutcome outcome = co_await send_parts(*sender, parts, entry.parts_done);
       // parts_done counts from the message's first part (the skipped ones included).
       entry.parts_done = std::max(entry.parts_done, outcome.parts_done);
       using Status = core::SendOutcome::Status;

@@ -16,8 +16,10 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "bot/core/message.hpp"
+#include "bot/core/part.hpp"
 #include "bot/core/rate_limits.hpp"
 #include "bot/core/send_outcome.hpp"
 #include "bot/core/time.hpp"
@@ -25,9 +27,16 @@
 
 namespace mc::delivery {
 
-/// Sends one message; `skip_parts` parts of a split message were already accepted earlier.
-using Sender =
-    std::function<boost::asio::awaitable<core::SendOutcome>(const core::Outbound&, int skip_parts)>;
+/// How messages reach one platform: the app wires an adapter's renderer and client in. The
+/// dispatcher renders a message once, then calls its parts in order from the first one not yet
+/// accepted, stopping at the first the platform does not accept.
+struct Sender {
+  /// The parts that deliver `message`, in order; none when there is nothing to send (an ack the
+  /// platform needs no call for), which counts as sent.
+  std::function<std::vector<core::Part>(const core::Outbound& message)> render;
+  /// Sends one part made by `render`. The part outlives the call.
+  std::function<boost::asio::awaitable<core::SendOutcome>(const core::Part& part)> call;
+};
 
 struct DispatcherConfig {
   std::string consumer = "local";  ///< this instance's consumer name (unique per instance)

@@ -83,7 +83,7 @@ class DispatcherTest : public test::DeliveryTest {
   struct Running {
     std::unique_ptr<Dispatcher> dispatcher;
     bool done = false;
-    int sends_started = 0;
+    int sends_started = 0;  ///< platform calls made (one per part)
   };
 
   /// A dispatcher sending through the fake, running until the test ends.
@@ -95,10 +95,11 @@ class DispatcherTest : public test::DeliveryTest {
         [] { return core::to_time(core::Clock::now()); });
     if (limits) r->dispatcher->set_limits("telegram:", *limits);
     Running* raw = r.get();
-    r->dispatcher->add_sender("telegram:", [this, raw](const core::Outbound& m, int skip) {
-      ++raw->sends_started;
-      return telegram_->send(m, skip);
-    });
+    r->dispatcher->add_sender("telegram:",
+                              {telegram::parts_of, [this, raw](const core::Part& part) {
+                                 ++raw->sends_started;
+                                 return telegram_->call(part);
+                               }});
     running_.push_back(std::move(r));
     asio::co_spawn(ioc_, raw->dispatcher->run(), [raw](std::exception_ptr) { raw->done = true; });
     return *raw;

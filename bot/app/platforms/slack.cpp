@@ -9,6 +9,7 @@
 #include <boost/system/errc.hpp>
 
 #include "adapters/slack/client.hpp"
+#include "adapters/slack/render.hpp"
 #include "bot/engine/deferred.hpp"
 #include "bot/engine/profiles.hpp"
 #include "bot/http/router.hpp"
@@ -113,7 +114,7 @@ class SlackPlatform final : public Platform {
   }
 
   delivery::Sender sender() override {
-    return [this](const core::Outbound& m, int skip) { return client_.send(m, skip); };
+    return {slack::parts_of, [this](const core::Part& part) { return client_.call(part); }};
   }
 
   core::RouteLimits limits() const override { return settings_.limits; }

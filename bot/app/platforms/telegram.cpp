@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/telegram/client.hpp"
+#include "adapters/telegram/render.hpp"
 #include "bot/http/router.hpp"
 #include "bot/webhooks/telegram.hpp"
 
@@ -95,7 +96,7 @@ class TelegramPlatform final : public Platform {
   }
 
   delivery::Sender sender() override {
-    return [this](const core::Outbound& m, int skip) { return client_.send(m, skip); };
+    return {telegram::parts_of, [this](const core::Part& part) { return client_.call(part); }};
   }
 
   core::RouteLimits limits() const override { return settings_.limits; }

@@ -106,6 +106,14 @@ class SlackClientTest : public ::testing::Test {
     return result;
   }
 
+  /// Sends the single part `m` renders to, as the dispatcher would.
+  core::SendOutcome send_single(const std::string& token, const core::Outbound& m) {
+    const std::vector<core::Part> parts = parts_of(m);
+    EXPECT_EQ(parts.size(), 1u);
+    if (parts.empty()) return {};
+    return with_client(token, [&](Client& c) { return c.call(parts.front()); });
+  }
+
   core::Outbound message(const std::string& text) {
     core::Outbound m;
     m.learner = "slack:T0TEAM0001:U0LEARNER1";
@@ -121,9 +129,8 @@ class SlackClientTest : public ::testing::Test {
 
 TEST_F(SlackClientTest, SendsWithTheBearerTokenAndJsonBodies) {
   const core::Outbound m = message("Hello & welcome");
-  auto out = with_client(fake_->options().token, [&](Client& c) { return c.send(m, 0); });
+  auto out = send_single(fake_->options().token, m);
   EXPECT_EQ(out.status, Status::sent) << out.reason;
-  EXPECT_EQ(out.parts_done, 1);
   auto posted = fake_->accepted("chat.postMessage");
   ASSERT_EQ(posted.size(), 1u);
   EXPECT_EQ(posted[0].content_type, "application/json; charset=utf-8");
@@ -136,7 +143,7 @@ TEST_F(SlackClientTest, AWrongTokenIsPermanentAndCounted) {
   const metrics::Labels labels{{"method", "chat.postMessage"}, {"error", "invalid_auth"}};
   const double before = metrics.value("microcourse_slack_api_errors_total", labels);
   const core::Outbound m = message("hi");
-  auto out = with_client("xoxb-wrong", [&](Client& c) { return c.send(m, 0); });
+  auto out = send_single("xoxb-wrong", m);
   EXPECT_EQ(out.status, Status::permanent);
   EXPECT_EQ(out.reason, "chat.postMessage: invalid_auth");
   EXPECT_EQ(out.reason.find("xoxb"), std::string::npos);
@@ -147,38 +154,41 @@ TEST_F(SlackClientTest, AWrongTokenIsPermanentAndCounted) {
 TEST_F(SlackClientTest, RateLimitObeysRetryAfter) {
   const core::Outbound m = message("hi");
   for (int i = 0; i < 2; ++i) {
-    EXPECT_EQ(with_client(fake_->options().token, [&](Client& c) { return c.send(m, 0); }).status,
-              Status::sent);
+    EXPECT_EQ(send_single(fake_->options().token, m).status, Status::sent);
   }
-  auto out = with_client(fake_->options().token, [&](Client& c) { return c.send(m, 0); });
+  auto out = send_single(fake_->options().token, m);
   EXPECT_EQ(out.status, Status::retry_after);
   EXPECT_EQ(out.retry_after, seconds(7));
-  EXPECT_EQ(out.parts_done, 0);
   EXPECT_EQ(fake_->rate_limited(), 1);
 }
 
 TEST_F(SlackClientTest, FailuresMapToOutcomes) {
   const core::Outbound m = message("hi");
   fake_->fail_next(1, 503, "service_unavailable");
-  EXPECT_EQ(with_client(fake_->options().token, [&](Client& c) { return c.send(m, 0); }).status,
-            Status::transient);
+  EXPECT_EQ(send_single(fake_->options().token, m).status, Status::transient);
   fake_->refuse_channel("U0LEARNER1", "user_disabled");
-  EXPECT_EQ(with_client(fake_->options().token, [&](Client& c) { return c.send(m, 0); }).status,
-            Status::unreachable);
+  EXPECT_EQ(send_single(fake_->options().token, m).status, Status::unreachable);
 }
 
-TEST_F(SlackClientTest, ResumesAfterTheAcceptedParts) {
+TEST_F(SlackClientTest, EachPartIsItsOwnCall) {
   core::Outbound m = message("x");
   m.body.clear();
   for (int i = 0; i < 60; ++i) {
     m.body.push_back(
         core::Block{core::Block::Kind::heading, {core::plain("H" + std::to_string(i))}, 0});
   }
-  fake_->fail_next(0);
-  auto out = with_client(fake_->options().token, [&](Client& c) { return c.send(m, 1); });
+  const std::vector<core::Part> parts = parts_of(m);
+  ASSERT_EQ(parts.size(), 2u);  // 60 header blocks and the buttons: over 50 blocks
+  auto out = with_client(fake_->options().token, [&](Client& c) { return c.call(parts[1]); });
   EXPECT_EQ(out.status, Status::sent) << out.reason;
-  EXPECT_EQ(out.parts_done, 2);
   EXPECT_EQ(fake_->accepted("chat.postMessage").size(), 1u);  // only the second part was sent
+}
+
+TEST_F(SlackClientTest, APartOfAnotherAdapterIsRefused) {
+  const core::Part foreign{std::string("not a Slack request")};
+  auto out = with_client(fake_->options().token, [&](Client& c) { return c.call(foreign); });
+  EXPECT_EQ(out.status, Status::permanent);
+  EXPECT_TRUE(fake_->accepted("chat.postMessage").empty());
 }
 
 TEST_F(SlackClientTest, UserInfoAndAuthTest) {

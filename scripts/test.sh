@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 scripts/setup.sh -DMC_WERROR=ON
 scripts/check-format.sh
+scripts/check-layers.sh
 cd "$BUILD_DIR"
 ctest --output-on-failure --timeout 600 -j "${JOBS:-$(nproc)}"

@@ -30,6 +30,8 @@
 #include <optional>
 #include <set>
 
+#include "bot/core/text.hpp"
+
 namespace mc::http {
 
 namespace asio = boost::asio;
@@ -92,10 +94,7 @@ boost::system::result<Target> parse_target(std::string_view url) {
   t.host_header = std::string(u.encoded_host_and_port());
   t.target = std::string(u.encoded_target());
   if (t.target.empty() || t.target.front() != '/') t.target.insert(0, "/");
-  std::string lower_host = t.host;
-  std::transform(lower_host.begin(), lower_host.end(), lower_host.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  t.pool_key = std::string(t.tls ? "https://" : "http://") + lower_host + ":" + t.port;
+  t.pool_key = std::string(t.tls ? "https://" : "http://") + core::lower(t.host) + ":" + t.port;
   return t;
 }
 

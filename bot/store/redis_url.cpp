@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "bot/core/text.hpp"
 #include "bot/store/errors.hpp"
 
 namespace mc::store {
@@ -51,9 +52,7 @@ boost::system::result<RedisConfig> parse_redis_url(std::string_view url, std::st
 
   auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return fail(std::string("not a URL: ") + kShape);
-  std::string scheme(url.substr(0, scheme_end));
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string scheme = core::lower(url.substr(0, scheme_end));
   if (scheme == "rediss") return fail("TLS to Redis is not supported (rediss://); use redis://");
   if (scheme != "redis") return fail("unsupported scheme '" + scheme + "': " + kShape);
 

@@ -73,10 +73,13 @@ std::string body_of(const json& params) {
   return params.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+constexpr metrics::Counter kApiErrors{
+    "microcourse_slack_api_errors_total",
+    "Slack Web API calls that failed, by method and Slack's error",
+    {"method", "error"}};
+
 void count_error(std::string_view method, std::string_view error) {
-  metrics::Registry::global().inc("microcourse_slack_api_errors_total",
-                                  "Slack Web API calls that failed, by method and Slack's error",
-                                  {{"method", std::string(method)}, {"error", std::string(error)}});
+  metrics::Registry::global().inc(kApiErrors, {method, error});
 }
 
 /// The label for a failed answer: Slack's error string, or "http_<status>".

@@ -28,6 +28,9 @@ namespace {
 namespace asio = boost::asio;
 namespace bhttp = boost::beast::http;
 
+constexpr metrics::Gauge kDeadLetters{"microcourse_dead_letters",
+                                      "Messages in the dead-letter streams (all instances)"};
+
 /// /healthz, /readyz and /metrics: what operators and orchestrators ask.
 void add_operator_routes(http::Router& router, store::OutboxStore& outbox) {
   router.add(bhttp::verb::get, "/healthz",
@@ -42,18 +45,16 @@ void add_operator_routes(http::Router& router, store::OutboxStore& outbox) {
                }
                co_return http::make_response(req, bhttp::status::ok, "ready\n");
              });
-  router.add(
-      bhttp::verb::get, "/metrics",
-      [&outbox](http::Request req) -> asio::awaitable<http::Response> {
-        // Dead letters of every instance, read from Redis at each scrape.
-        if (auto dead = co_await outbox.dead_letter_count()) {
-          metrics::Registry::global().set("microcourse_dead_letters",
-                                          "Messages in the dead-letter streams (all instances)", {},
-                                          static_cast<double>(*dead));
-        }
-        co_return http::make_response(req, bhttp::status::ok, metrics::Registry::global().render(),
-                                      "text/plain; version=0.0.4; charset=utf-8");
-      });
+  router.add(bhttp::verb::get, "/metrics",
+             [&outbox](http::Request req) -> asio::awaitable<http::Response> {
+               // Dead letters of every instance, read from Redis at each scrape.
+               if (auto dead = co_await outbox.dead_letter_count()) {
+                 metrics::Registry::global().set(kDeadLetters, {}, static_cast<double>(*dead));
+               }
+               co_return http::make_response(req, bhttp::status::ok,
+                                             metrics::Registry::global().render(),
+                                             "text/plain; version=0.0.4; charset=utf-8");
+             });
 }
 
 /// Background loops that must finish before the process exits: shutdown waits for each.

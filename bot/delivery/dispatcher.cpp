@@ -24,6 +24,24 @@ using namespace std::chrono_literals;
 
 namespace {
 
+constexpr metrics::Counter kSent{
+    "microcourse_messages_sent_total", "Messages accepted by the platform", {"platform", "kind"}};
+/// reason: unreachable, permanent or transient.
+constexpr metrics::Counter kFailed{"microcourse_messages_failed_total",
+                                   "Messages the platform refused or failed, by reason",
+                                   {"platform", "reason"}};
+constexpr metrics::Counter kRateLimited{"microcourse_rate_limited_total",
+                                        "429 answers from platforms (each obeyed before retrying)",
+                                        {"platform"}};
+constexpr metrics::Counter kDeadLettered{
+    "microcourse_dead_letters_total", "Messages moved to the dead-letter stream", {"platform"}};
+constexpr metrics::Counter kLost{
+    "microcourse_outbox_lost_total",
+    "Held outbox entries another instance took over before they were sent"};
+constexpr metrics::Counter kReclaimed{
+    "microcourse_outbox_reclaimed_total",
+    "Outbox entries taken over from a stopped or stalled instance"};
+
 std::string platform_of(const std::string& route) { return route.substr(0, route.find(':')); }
 
 // Acks of a button press and home views are not chat messages: no per-chat limit applies.
@@ -195,8 +213,7 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
       if (lost.count(held_key(entry)) != 0) {
         // This instance was too slow to keep it: another one has it now and sends it.
         spdlog::info("dispatcher: outbox entry {} was taken over by another instance", entry.id);
-        metrics.inc("microcourse_outbox_lost_total",
-                    "Held outbox entries another instance took over before they were sent");
+        metrics.inc(kLost);
         co_return;
       }
       if (stopping) {
@@ -209,29 +226,22 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
       using Status = core::SendOutcome::Status;
       switch (outcome.status) {
         case Status::sent:
-          metrics.inc("microcourse_messages_sent_total", "Messages accepted by the platform",
-                      {{"platform", platform}, {"kind", core::kind_name(m.kind)}});
+          metrics.inc(kSent, {platform, core::kind_name(m.kind)});
           co_await finish_ack(entry);
           co_return;
         case Status::unreachable:
-          metrics.inc("microcourse_messages_failed_total",
-                      "Messages the platform refused or failed, by reason",
-                      {{"platform", platform}, {"reason", "unreachable"}});
+          metrics.inc(kFailed, {platform, "unreachable"});
           spdlog::info("dispatcher: {} unreachable ({}), pausing their pushes", m.learner,
                        outcome.reason);
           co_await finish_ack(entry);
           if (unreachable && !m.learner.empty()) co_await unreachable(m);
           co_return;
         case Status::permanent:
-          metrics.inc("microcourse_messages_failed_total",
-                      "Messages the platform refused or failed, by reason",
-                      {{"platform", platform}, {"reason", "permanent"}});
+          metrics.inc(kFailed, {platform, "permanent"});
           co_await finish_dead(entry, outcome.reason);
           co_return;
         case Status::retry_after: {
-          metrics.inc("microcourse_rate_limited_total",
-                      "429 answers from platforms (each obeyed before retrying)",
-                      {{"platform", platform}});
+          metrics.inc(kRateLimited, {platform});
           auto pause = std::max<std::chrono::milliseconds>(outcome.retry_after, 1s);
           // The chat's bucket waits out retry_after (so its next reservation comes after it);
           // a 429 outside any chat (an ack, a home view) holds the whole bot.
@@ -244,9 +254,7 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
           break;
         }
         case Status::transient: {
-          metrics.inc("microcourse_messages_failed_total",
-                      "Messages the platform refused or failed, by reason",
-                      {{"platform", platform}, {"reason", "transient"}});
+          metrics.inc(kFailed, {platform, "transient"});
           entry.attempt += 1;
           if (entry.attempt >= config.max_attempts) {
             co_await finish_dead(entry, "gave up after " + std::to_string(entry.attempt) +
@@ -274,8 +282,7 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
   }
 
   asio::awaitable<void> finish_dead(const store::OutboxEntry& entry, const std::string& reason) {
-    metrics.inc("microcourse_dead_letters_total", "Messages moved to the dead-letter stream",
-                {{"platform", platform_of(entry.message.to.route)}});
+    metrics.inc(kDeadLettered, {platform_of(entry.message.to.route)});
     spdlog::error("dispatcher: dead-lettering {} for {}: {}", entry.id, entry.message.learner,
                   reason);
     for (int i = 0; i < 3; ++i) {
@@ -347,8 +354,7 @@ struct Dispatcher::Impl : std::enable_shared_from_this<Impl> {
           }
           if (taken > 0) {
             spdlog::info("dispatcher: took over {} messages of a stopped instance", taken);
-            metrics.inc("microcourse_outbox_reclaimed_total",
-                        "Outbox entries taken over from a stopped or stalled instance", {}, taken);
+            metrics.inc(kReclaimed, {}, taken);
           }
           continue;
         }

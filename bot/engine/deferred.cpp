@@ -20,13 +20,13 @@ using std::chrono::milliseconds;
 
 namespace {
 
-void count(const char* outcome) {
-  metrics::Registry::global().inc(
-      "microcourse_deferred_total",
-      "Deferred events (accepted, not yet handled) by what became of them: kept, retried, "
-      "applied, gave_up, lost",
-      {{"outcome", outcome}});
-}
+constexpr metrics::Counter kDeferred{
+    "microcourse_deferred_total",
+    "Deferred events (accepted, not yet handled) by what became of them: kept, retried, "
+    "applied, gave_up, lost",
+    {"outcome"}};
+
+void count(const char* outcome) { metrics::Registry::global().inc(kDeferred, {outcome}); }
 
 std::string random_id() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};

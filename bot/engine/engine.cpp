@@ -12,6 +12,15 @@ namespace {
 // keeps moving beyond this means something is wrong, and the platform will retry the event.
 constexpr int kMaxAttempts = 5;
 
+constexpr metrics::Counter kCommitConflicts{
+    "microcourse_commit_conflicts_total",
+    "Commits retried because the learner's state changed concurrently"};
+constexpr metrics::Counter kDuplicateEvents{
+    "microcourse_duplicate_events_total",
+    "Events delivered again by the platform and recognised by their id"};
+constexpr metrics::Counter kScheduledPushes{
+    "microcourse_scheduled_pushes_total", "Scheduled pushes run, by outcome", {"outcome"}};
+
 store::Commit make_commit(const std::string& learner, std::uint64_t version,
                           core::Decision decision, std::string event_id) {
   store::Commit commit;
@@ -34,9 +43,7 @@ store::Commit make_commit(const std::string& learner, std::uint64_t version,
 }
 
 void count_conflict(const std::string& learner, int attempt) {
-  metrics::Registry::global().inc(
-      "microcourse_commit_conflicts_total",
-      "Commits retried because the learner's state changed concurrently");
+  metrics::Registry::global().inc(kCommitConflicts);
   spdlog::debug("engine: version conflict for {}, attempt {}", learner, attempt + 1);
 }
 
@@ -99,8 +106,7 @@ boost::asio::awaitable<boost::system::result<Handled>> Engine::handle(core::Inbo
       case store::CommitStatus::committed:
         co_return Handled::applied;
       case store::CommitStatus::duplicate:
-        metrics.inc("microcourse_duplicate_events_total",
-                    "Events delivered again by the platform and recognised by their id");
+        metrics.inc(kDuplicateEvents);
         co_return Handled::duplicate;
       case store::CommitStatus::conflict:
         count_conflict(event.learner, attempt);
@@ -113,8 +119,7 @@ boost::asio::awaitable<boost::system::result<Handled>> Engine::handle(core::Inbo
 boost::asio::awaitable<boost::system::result<Ticked>> Engine::tick(std::string learner) {
   auto& metrics = metrics::Registry::global();
   auto count = [&](Ticked t) {
-    metrics.inc("microcourse_scheduled_pushes_total", "Scheduled pushes run, by outcome",
-                {{"outcome", tick_name(t)}});
+    metrics.inc(kScheduledPushes, {tick_name(t)});
     return t;
   };
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {

@@ -18,6 +18,13 @@ namespace mc::engine {
 
 namespace asio = boost::asio;
 
+namespace {
+
+constexpr metrics::Counter kClaimed{"microcourse_scheduler_claimed_total",
+                                    "Due learners claimed from the schedule"};
+
+}  // namespace
+
 struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::any_io_executor ex, store::ScheduleStore& s, Engine& e, SchedulerConfig c,
        core::NowFn n)
@@ -70,9 +77,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     pass->learners = std::move(*claimed);
     pass->result.claimed = static_cast<int>(pass->learners.size());
     if (pass->learners.empty()) co_return pass->result;
-    metrics::Registry::global().inc("microcourse_scheduler_claimed_total",
-                                    "Due learners claimed from the schedule", {},
-                                    static_cast<double>(pass->learners.size()));
+    metrics::Registry::global().inc(kClaimed, {}, static_cast<double>(pass->learners.size()));
 
     // All on this executor (one thread): `next` and `workers` need no lock.
     pass->workers = std::min<int>(config.concurrency, static_cast<int>(pass->learners.size()));

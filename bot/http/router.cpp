@@ -12,8 +12,12 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 
-constexpr const char* kRequestsTotal = "microcourse_http_requests_total";
-constexpr const char* kRequestDuration = "microcourse_http_request_duration_seconds";
+constexpr metrics::Counter kRequestsTotal{"microcourse_http_requests_total",
+                                          "HTTP requests handled, by route, method and status.",
+                                          {"route", "method", "status"}};
+constexpr metrics::Histogram kRequestDuration{"microcourse_http_request_duration_seconds",
+                                              "HTTP request handling time in seconds, by route.",
+                                              {"route"}};
 /// Route label of every request whose path matches no route: keeps label cardinality bounded
 /// whatever paths scanners throw at us.
 constexpr const char* kUnmatched = "unmatched";
@@ -85,11 +89,8 @@ boost::asio::awaitable<Response> Router::operator()(Request req) const {
 
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  metrics_.inc(
-      kRequestsTotal, "HTTP requests handled, by route, method and status.",
-      {{"route", route_label}, {"method", method}, {"status", std::to_string(res.result_int())}});
-  metrics_.observe(kRequestDuration, "HTTP request handling time in seconds, by route.",
-                   {{"route", route_label}}, seconds);
+  metrics_.inc(kRequestsTotal, {route_label, method, std::to_string(res.result_int())});
+  metrics_.observe(kRequestDuration, {route_label}, seconds);
   co_return res;
 }
 

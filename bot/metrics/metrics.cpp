@@ -1,5 +1,7 @@
 #include "bot/metrics/metrics.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <array>
 #include <cmath>
 #include <sstream>
@@ -47,42 +49,74 @@ std::string format_number(double v) {
   return os.str();
 }
 
+std::string_view type_name(Type type) {
+  switch (type) {
+    case Type::counter:
+      return "counter";
+    case Type::gauge:
+      return "gauge";
+    case Type::histogram:
+      return "histogram";
+  }
+  return "untyped";
+}
+
+/// Pairs the declared label names with the sample's values; false (logged) when the counts differ.
+bool pair_labels(std::string_view name, const LabelNames& names, LabelValues values,
+                 Labels& labels) {
+  if (values.size() != names.size()) {
+    spdlog::error("metrics: {} takes {} label values, got {}: sample dropped", name, names.size(),
+                  values.size());
+    return false;
+  }
+  labels.reserve(values.size());
+  const std::string_view* value = values.begin();
+  for (std::string_view n : names) labels.emplace_back(n, *value++);
+  return true;
+}
+
 }  // namespace
 
-void Registry::inc(const std::string& name, const std::string& help, const Labels& labels,
-                   double value) {
-  std::lock_guard lock(mutex_);
-  Family& f = families_[name];
-  if (f.type.empty()) {
-    f.type = "counter";
-    f.help = help;
+Registry::Family* Registry::family(Type type, std::string_view name, std::string_view help) {
+  auto it = families_.find(name);
+  if (it == families_.end()) {
+    return &families_.emplace(std::string(name), Family{std::string(help), type, {}, {}})
+                .first->second;
   }
-  f.values[labels] += value;
+  if (it->second.type != type) {
+    spdlog::error("metrics: {} is a {}, not a {}: sample dropped", name, type_name(it->second.type),
+                  type_name(type));
+    return nullptr;
+  }
+  return &it->second;
 }
 
-void Registry::set(const std::string& name, const std::string& help, const Labels& labels,
-                   double value) {
+void Registry::inc(const Counter& counter, LabelValues values, double by) {
+  Labels labels;
+  if (!pair_labels(counter.name, counter.labels, values, labels)) return;
   std::lock_guard lock(mutex_);
-  Family& f = families_[name];
-  if (f.type.empty()) {
-    f.type = "gauge";
-    f.help = help;
+  if (Family* f = family(Type::counter, counter.name, counter.help)) {
+    f->values[std::move(labels)] += by;
   }
-  f.values[labels] = value;
 }
 
-void Registry::observe(const std::string& name, const std::string& help, const Labels& labels,
-                       double value) {
+void Registry::set(const Gauge& gauge, LabelValues values, double value) {
+  Labels labels;
+  if (!pair_labels(gauge.name, gauge.labels, values, labels)) return;
   std::lock_guard lock(mutex_);
-  Family& f = families_[name];
-  if (f.type.empty()) {
-    f.type = "histogram";
-    f.help = help;
-  }
-  Histogram& h = f.histograms[labels];
-  if (h.buckets.empty()) h.buckets.assign(kBuckets.size(), 0);
+  if (Family* f = family(Type::gauge, gauge.name, gauge.help)) f->values[std::move(labels)] = value;
+}
+
+void Registry::observe(const Histogram& histogram, LabelValues values, double value) {
+  Labels labels;
+  if (!pair_labels(histogram.name, histogram.labels, values, labels)) return;
+  std::lock_guard lock(mutex_);
+  Family* f = family(Type::histogram, histogram.name, histogram.help);
+  if (!f) return;
+  Buckets& h = f->histograms[std::move(labels)];
+  if (h.counts.empty()) h.counts.assign(kBuckets.size(), 0);
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-    if (value <= kBuckets[i]) ++h.buckets[i];
+    if (value <= kBuckets[i]) ++h.counts[i];
   }
   ++h.count;
   h.sum += value;
@@ -101,7 +135,7 @@ std::string Registry::render() const {
   std::string out;
   for (const auto& [name, f] : families_) {
     out += "# HELP " + name + " " + f.help + "\n";
-    out += "# TYPE " + name + " " + f.type + "\n";
+    out += "# TYPE " + name + " " + std::string(type_name(f.type)) + "\n";
     for (const auto& [labels, v] : f.values) {
       out += name + format_labels(labels) + " " + format_number(v) + "\n";
     }
@@ -109,7 +143,7 @@ std::string Registry::render() const {
       for (std::size_t i = 0; i < kBuckets.size(); ++i) {
         out += name + "_bucket" +
                format_labels(labels, "le=\"" + format_number(kBuckets[i]) + "\"") + " " +
-               std::to_string(h.buckets[i]) + "\n";
+               std::to_string(h.counts[i]) + "\n";
       }
       out += name + "_bucket" + format_labels(labels, "le=\"+Inf\"") + " " +
              std::to_string(h.count) + "\n";

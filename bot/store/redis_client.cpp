@@ -18,6 +18,7 @@
 
 #include "bot/metrics/metrics.hpp"
 #include "bot/store/redis_bridge.hpp"
+#include "bot/store/redis_metrics.hpp"
 
 namespace mc::store {
 namespace {
@@ -29,6 +30,9 @@ using bridge::Conn;
 using bridge::Strand;
 using std::chrono::steady_clock;
 using Commands = std::vector<std::vector<std::string>>;
+
+constexpr metrics::Gauge kRedisConnected{
+    "microcourse_redis_connected", "1 while the Redis connection is established", {"client"}};
 
 }  // namespace
 
@@ -66,14 +70,11 @@ struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
   bool stopped = false;              ///< strand only
   std::atomic<bool> up{false};       ///< connected(): read from any thread
 
-  void count_error(const char* kind) {
-    metrics.inc("microcourse_redis_errors_total", "Redis errors by kind", {{"kind", kind}});
-  }
+  void count_error(const char* kind) { metrics.inc(kRedisErrors, {kind}); }
 
   void set_connected(bool value) {
     up = value;
-    metrics.set("microcourse_redis_connected", "1 while the Redis connection is established",
-                {{"client", config.name}}, value ? 1 : 0);
+    metrics.set(kRedisConnected, {config.name}, value ? 1 : 0);
   }
 
   std::string where() const {

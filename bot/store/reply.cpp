@@ -5,6 +5,7 @@
 #include "bot/metrics/metrics.hpp"
 #include "bot/store/errors.hpp"
 #include "bot/store/redis_client.hpp"
+#include "bot/store/redis_metrics.hpp"
 
 namespace mc::store {
 
@@ -17,7 +18,7 @@ boost::system::error_code unexpected(const RedisClient& redis, std::string_view 
   if (r.is_error()) {
     metrics::Registry& registry =
         redis.config().metrics ? *redis.config().metrics : metrics::Registry::global();
-    registry.inc("microcourse_redis_errors_total", "Redis errors by kind", {{"kind", "reply"}});
+    registry.inc(kRedisErrors, {"reply"});
     spdlog::error("store: {} failed: {}", what, r.str);
     return Errc::redis_error;
   }

@@ -9,6 +9,10 @@ namespace bhttp = boost::beast::http;
 
 constexpr std::string_view kJson = "application/json; charset=utf-8";
 
+constexpr metrics::Counter kUpdates{"microcourse_updates_total",
+                                    "Platform updates received, by platform, kind and outcome",
+                                    {"platform", "kind", "outcome"}};
+
 std::string_view label(Outcome outcome) {
   switch (outcome) {
     case Outcome::unauthorized:
@@ -33,11 +37,7 @@ std::string_view label(Outcome outcome) {
 }  // namespace
 
 void count_update(std::string_view platform, std::string_view kind, std::string_view outcome) {
-  metrics::Registry::global().inc("microcourse_updates_total",
-                                  "Platform updates received, by platform, kind and outcome",
-                                  {{"platform", std::string(platform)},
-                                   {"kind", std::string(kind)},
-                                   {"outcome", std::string(outcome)}});
+  metrics::Registry::global().inc(kUpdates, {platform, kind, outcome});
 }
 
 Outcome outcome_of(const boost::system::result<engine::Handled>& handled) {

@@ -135,33 +135,19 @@ ConfigResult load_config(const Getenv& getenv) {
       error("DEFAULT_LESSON_TIME", "must be HH:MM on a 24-hour clock, got \"" + *v + "\"");
     }
   }
-  using std::chrono::milliseconds;
-  env.integer("REMINDERS_MAX", 0, 10,
-              [&](long x) { c.schedule.reminders_max = static_cast<int>(x); });
-  env.integer("SCHEDULER_BATCH", 1, 100'000,
-              [&](long x) { c.scheduler.batch = static_cast<int>(x); });
-  env.integer("SCHEDULER_CONCURRENCY", 1, 10'000,
-              [&](long x) { c.scheduler.concurrency = static_cast<int>(x); });
-  env.integer("SCHEDULER_INTERVAL_MS", 10, 3'600'000,
-              [&](long x) { c.scheduler.interval = milliseconds(x); });
-  env.integer("SCHEDULER_LEASE_MS", 100, 86'400'000,
-              [&](long x) { c.scheduler.lease = milliseconds(x); });
-  env.integer("DISPATCH_MAX_ATTEMPTS", 1, 1'000,
-              [&](long x) { c.dispatch.max_attempts = static_cast<int>(x); });
-  env.integer("DISPATCH_BACKOFF_MS", 1, 3'600'000,
-              [&](long x) { c.dispatch.backoff_base = milliseconds(x); });
-  env.integer("DISPATCH_BACKOFF_MAX_MS", 1, 86'400'000,
-              [&](long x) { c.dispatch.backoff_max = milliseconds(x); });
-  env.integer("DISPATCH_RECLAIM_IDLE_MS", 100, 86'400'000,
-              [&](long x) { c.dispatch.reclaim_idle = milliseconds(x); });
-  env.integer("DISPATCH_MAX_IN_FLIGHT", 1, 100'000,
-              [&](long x) { c.dispatch.max_in_flight = static_cast<int>(x); });
-  env.integer("SHUTDOWN_TIMEOUT_MS", 100, 600'000,
-              [&](long x) { c.shutdown_timeout = milliseconds(x); });
-  env.integer("DEFERRED_RETRY_MS", 10, 3'600'000,
-              [&](long x) { c.deferred.retry_first = milliseconds(x); });
-  env.integer("DEFERRED_GIVE_UP_MS", 1'000, 86'400'000,
-              [&](long x) { c.deferred.give_up_after = milliseconds(x); });
+  env.integer("REMINDERS_MAX", 0, 10, c.schedule.reminders_max);
+  env.integer("SCHEDULER_BATCH", 1, 100'000, c.scheduler.batch);
+  env.integer("SCHEDULER_CONCURRENCY", 1, 10'000, c.scheduler.concurrency);
+  env.millis("SCHEDULER_INTERVAL_MS", 10, 3'600'000, c.scheduler.interval);
+  env.millis("SCHEDULER_LEASE_MS", 100, 86'400'000, c.scheduler.lease);
+  env.integer("DISPATCH_MAX_ATTEMPTS", 1, 1'000, c.dispatch.max_attempts);
+  env.millis("DISPATCH_BACKOFF_MS", 1, 3'600'000, c.dispatch.backoff_base);
+  env.millis("DISPATCH_BACKOFF_MAX_MS", 1, 86'400'000, c.dispatch.backoff_max);
+  env.millis("DISPATCH_RECLAIM_IDLE_MS", 100, 86'400'000, c.dispatch.reclaim_idle);
+  env.integer("DISPATCH_MAX_IN_FLIGHT", 1, 100'000, c.dispatch.max_in_flight);
+  env.millis("SHUTDOWN_TIMEOUT_MS", 100, 600'000, c.shutdown_timeout);
+  env.millis("DEFERRED_RETRY_MS", 10, 3'600'000, c.deferred.retry_first);
+  env.millis("DEFERRED_GIVE_UP_MS", 1'000, 86'400'000, c.deferred.give_up_after);
   if (c.dispatch.backoff_max < c.dispatch.backoff_base) {
     error("DISPATCH_BACKOFF_MAX_MS", "must not be less than DISPATCH_BACKOFF_MS");
   }

@@ -78,6 +78,14 @@ void EnvReader::integer(const char* name, long low, long high,
   apply(*x);
 }
 
+void EnvReader::integer(const char* name, long low, long high, int& target) {
+  integer(name, low, high, [&](long x) { target = static_cast<int>(x); });
+}
+
+void EnvReader::millis(const char* name, long low, long high, std::chrono::milliseconds& target) {
+  integer(name, low, high, [&](long x) { target = std::chrono::milliseconds(x); });
+}
+
 void EnvReader::rate(const char* name, double& target, double scale) {
   auto v = get(name);
   if (!v) return;

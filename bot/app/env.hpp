@@ -4,6 +4,7 @@
 // and each platform's section (platforms/*.cpp), so every variable is checked the same way and
 // every problem reads "VARIABLE: what is wrong".
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -35,6 +36,10 @@ class EnvReader {
 
   /// Whole number in [low, high] -> apply(value).
   void integer(const char* name, long low, long high, const std::function<void(long)>& apply);
+  /// Whole number in [low, high] -> target.
+  void integer(const char* name, long low, long high, int& target);
+  /// Whole number of milliseconds in [low, high] -> target.
+  void millis(const char* name, long low, long high, std::chrono::milliseconds& target);
   /// Positive number (at most 1e6) times `scale` -> target.
   void rate(const char* name, double& target, double scale = 1);
   /// http(s) URL (https only when asked), trailing '/' removed -> target.

@@ -9,6 +9,9 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -64,6 +67,26 @@ struct PlatformModule {
   /// Builds the platform from its settings (only when they are enabled()).
   std::unique_ptr<Platform> (*make)(const PlatformSettings& settings, Wiring& wiring);
 };
+
+/// Paces a platform's start-up calls until they succeed: 1 s, doubling up to a minute.
+class StartupBackoff {
+ public:
+  explicit StartupBackoff(boost::asio::any_io_executor executor) : timer_(std::move(executor)) {}
+  /// The wait before the next try.
+  std::chrono::seconds delay() const { return delay_; }
+  /// Waits delay(), then doubles it; false when stop() ended the wait.
+  boost::asio::awaitable<bool> wait();
+  void stop() { timer_.cancel(); }
+
+ private:
+  boost::asio::steady_timer timer_;
+  std::chrono::seconds delay_{1};
+};
+
+/// "<name> on via <api_url> (token set, secret unset)" or "<name> off (...)": a platform's part
+/// of the start-up log line; secrets only ever as set/unset.
+std::string describe_platform(std::string_view name, bool enabled, std::string_view api_url,
+                              std::initializer_list<std::pair<std::string_view, bool>> secrets);
 
 /// Every platform this build knows, in a fixed order.
 const std::vector<PlatformModule>& platform_modules();

@@ -5,7 +5,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/errc.hpp>
 #include <nlohmann/json.hpp>
@@ -14,13 +13,12 @@
 
 #include "adapters/slack/render.hpp"
 #include "adapters/slack/verify.hpp"
+#include "bot/webhooks/engine_call.hpp"
 #include "bot/webhooks/outcome.hpp"
 
 namespace mc::webhooks {
 
 namespace asio = boost::asio;
-using Handled = engine::Handled;
-using HandleResult = boost::system::result<Handled>;
 
 namespace {
 
@@ -73,46 +71,19 @@ struct SlackTransport::State : std::enable_shared_from_this<State> {
   WallClock now;
   slack::Identity identity;
   bool stopping = false;
-  std::set<asio::steady_timer*> waiting;  ///< timers of background waits, cancelled by stop()
+  std::set<EngineCall*> waiting;  ///< engine calls being waited for, released by stop()
 
-  /// One engine call running on its own, so a request can stop waiting for it without
-  /// cancelling it (a commit must finish or fail on its own terms).
-  struct Pending {
-    Pending(const asio::any_io_executor& ex, core::Inbound e)
-        : event(std::move(e)), done(ex, asio::steady_timer::time_point::max()) {}
-    core::Inbound event;
-    std::optional<HandleResult> result;
-    asio::steady_timer done;  ///< cancelled when result is set
-  };
-
-  std::shared_ptr<Pending> start(core::Inbound event) {
-    auto pending = std::make_shared<Pending>(executor, std::move(event));
-    asio::co_spawn(executor, engine.handle(pending->event),
-                   [pending](const std::exception_ptr& e, HandleResult r) {
-                     if (e) {
-                       r = boost::system::errc::make_error_code(boost::system::errc::io_error);
-                     }
-                     pending->result = r;
-                     pending->done.cancel();
-                   });
-    return pending;
+  std::shared_ptr<EngineCall> start(core::Inbound event) {
+    return EngineCall::start(executor, engine, std::move(event));
   }
 
-  /// Waits up to `limit` for the pending call; true when it has finished.
-  asio::awaitable<bool> wait(const std::shared_ptr<Pending>& pending,
+  /// Waits up to `limit` for `call`, unless stop() comes first; true when it has finished.
+  asio::awaitable<bool> wait(const std::shared_ptr<EngineCall>& call,
                              std::chrono::milliseconds limit) {
-    if (pending->result) co_return true;
-    pending->done.expires_after(limit);
-    waiting.insert(&pending->done);
-    (void)co_await pending->done.async_wait(asio::as_tuple(asio::use_awaitable));
-    waiting.erase(&pending->done);
-    co_return pending->result.has_value();
-  }
-
-  /// Waits for the request's call to the engine up to answer_within; true when it finished and
-  /// its effects are durable (or it was a duplicate).
-  asio::awaitable<bool> handled_in_time(const std::shared_ptr<Pending>& pending) {
-    co_return co_await wait(pending, config.answer_within) && *pending->result;
+    waiting.insert(call.get());
+    const bool finished = co_await call->wait(limit);
+    waiting.erase(call.get());
+    co_return finished;
   }
 
   void after_applied(const core::Inbound& event) {
@@ -124,23 +95,23 @@ struct SlackTransport::State : std::enable_shared_from_this<State> {
   /// The request was answered without its effects: once the engine call still running has
   /// finished, either it went through late (say so) or it is handed to Deferred.
   static asio::awaitable<void> finish_later(std::shared_ptr<State> self,
-                                            std::shared_ptr<Pending> pending, FollowUpData data) {
+                                            std::shared_ptr<EngineCall> call, FollowUpData data) {
     // The engine's own deadlines (Redis command timeouts) bound this wait.
-    while (!pending->result && !self->stopping) {
-      (void)co_await self->wait(pending, std::chrono::seconds(1));
+    while (!call->finished() && !self->stopping) {
+      (void)co_await self->wait(call, std::chrono::seconds(1));
     }
-    if (pending->result && *pending->result) {
+    if (call->handled()) {
       count_update(kPlatform, data.kind, "applied_late");
-      spdlog::info("slack: {} of {} saved after the answer", data.kind, pending->event.learner);
-      self->after_applied(pending->event);
+      spdlog::info("slack: {} of {} saved after the answer", data.kind, call->event().learner);
+      self->after_applied(call->event());
       if (data.note_success && !data.response_url.empty()) {
         (void)co_await self->client.respond(data.response_url,
                                             slack::render_note(slack::Note::saved_later));
       }
       co_return;
     }
-    spdlog::warn("slack: {} of {} not saved yet, deferred", data.kind, pending->event.learner);
-    self->deferred.submit(pending->event, std::string(kSlackFollowUp), data.encode());
+    spdlog::warn("slack: {} of {} not saved yet, deferred", data.kind, call->event().learner);
+    self->deferred.submit(call->event(), std::string(kSlackFollowUp), data.encode());
   }
 
   asio::awaitable<void> on_deferred_finished(const store::DeferredEntry& entry,
@@ -203,13 +174,13 @@ struct SlackTransport::State : std::enable_shared_from_this<State> {
       spdlog::debug("slack: delivery {} of {} ({})", retry, parsed.event.event_id,
                     header(req, "X-Slack-Retry-Reason"));
     }
-    auto pending = self->start(parsed.event);
-    if (!co_await self->handled_in_time(pending)) {
+    auto call = self->start(parsed.event);
+    if (!co_await self->wait(call, self->config.answer_within) || !call->handled()) {
       spdlog::warn("slack: event {} not saved in time, Slack will retry: {}", parsed.event.event_id,
-                   pending->result ? pending->result->error().message() : "timed out");
+                   call->finished() ? call->result().error().message() : "timed out");
       co_return Answer{Outcome::unavailable, kind, {}};
     }
-    const Outcome outcome = outcome_of(*pending->result);
+    const Outcome outcome = outcome_of(call->result());
     if (outcome == Outcome::applied) self->after_applied(parsed.event);
     co_return Answer{outcome, kind, {}};
   }
@@ -218,18 +189,18 @@ struct SlackTransport::State : std::enable_shared_from_this<State> {
   static asio::awaitable<Answer> on_request(std::shared_ptr<State> self,
                                             const slack::Parsed& parsed, std::string_view kind,
                                             bool note_success, std::string ok_body) {
-    auto pending = self->start(parsed.event);
-    if (!co_await self->handled_in_time(pending)) {
+    auto call = self->start(parsed.event);
+    if (!co_await self->wait(call, self->config.answer_within) || !call->handled()) {
       asio::co_spawn(
           self->executor,
-          finish_later(self, pending,
+          finish_later(self, call,
                        FollowUpData{parsed.response_url, std::string(kind), note_success}),
           asio::detached);
       std::string body;
       if (note_success) body = slack::render_note(slack::Note::retrying).dump();
       co_return Answer{Outcome::deferred, kind, std::move(body)};
     }
-    const Outcome outcome = outcome_of(*pending->result);
+    const Outcome outcome = outcome_of(call->result());
     if (outcome == Outcome::applied) self->after_applied(parsed.event);
     co_return Answer{outcome, kind, std::move(ok_body)};
   }
@@ -293,7 +264,7 @@ void SlackTransport::set_identity(slack::Identity identity) {
 
 void SlackTransport::stop() {
   state_->stopping = true;
-  for (asio::steady_timer* timer : state_->waiting) timer->cancel();
+  for (EngineCall* call : state_->waiting) call->stop_waiting();
 }
 
 }  // namespace mc::webhooks

@@ -3,9 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/system/errc.hpp>
 
 #include "adapters/slack/client.hpp"
@@ -100,7 +97,7 @@ class SlackPlatform final : public Platform {
         transport_(wiring.executor, wiring.engine, wiring.deferred, profiles_, client_,
                    webhooks::SlackTransportConfig{settings.signing_secret},
                    [] { return std::chrono::system_clock::now(); }),
-        retry_(wiring.executor) {
+        backoff_(wiring.executor) {
     wiring.deferred.on_finished(std::string(webhooks::kSlackFollowUp), transport_.follow_up());
   }
 
@@ -122,7 +119,6 @@ class SlackPlatform final : public Platform {
   // Checks the token (auth.test) and learns our bot user, so its own messages are ignored. A
   // refused token is logged loudly.
   asio::awaitable<void> start() override {
-    std::chrono::seconds backoff{1};
     while (true) {
       auto me = co_await client_.auth_test("");
       if (me) {
@@ -135,12 +131,9 @@ class SlackPlatform final : public Platform {
         spdlog::critical("slack: the bot token is refused (auth.test); check SLACK_BOT_TOKEN");
       } else {
         spdlog::warn("slack: auth.test failed ({}), retrying in {}s", me.error().message(),
-                     backoff.count());
+                     backoff_.delay().count());
       }
-      retry_.expires_after(backoff);
-      auto [ec] = co_await retry_.async_wait(asio::as_tuple(asio::use_awaitable));
-      if (ec) co_return;
-      backoff = std::min(backoff * 2, std::chrono::seconds{60});
+      if (!co_await backoff_.wait()) co_return;
     }
     const std::string& public_url = wiring_.config.public_url;
     if (!public_url.empty()) {
@@ -152,7 +145,7 @@ class SlackPlatform final : public Platform {
   void stop() override {
     transport_.stop();
     profiles_.stop();
-    retry_.cancel();
+    backoff_.stop();
   }
 
  private:
@@ -162,7 +155,7 @@ class SlackPlatform final : public Platform {
   slack::Client client_;
   engine::Profiles profiles_;
   webhooks::SlackTransport transport_;
-  asio::steady_timer retry_;
+  StartupBackoff backoff_;
 };
 
 std::unique_ptr<Platform> make_slack(const PlatformSettings& settings, Wiring& wiring) {
@@ -172,9 +165,9 @@ std::unique_ptr<Platform> make_slack(const PlatformSettings& settings, Wiring& w
 }  // namespace
 
 std::string SlackSettings::describe() const {
-  return std::string("slack ") + (enabled() ? "on via " + api_url : std::string("off")) +
-         " (token " + (token.empty() ? "unset" : "set") + ", signing secret " +
-         (signing_secret.empty() ? "unset" : "set") + ")";
+  return describe_platform(
+      "slack", enabled(), api_url,
+      {{"token", !token.empty()}, {"signing secret", !signing_secret.empty()}});
 }
 
 PlatformModule slack_module() { return {"slack", &slack_variables, &load_slack, &make_slack}; }

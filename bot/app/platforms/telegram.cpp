@@ -3,9 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
 
 #include "adapters/telegram/client.hpp"
@@ -84,7 +81,7 @@ class TelegramPlatform final : public Platform {
         wiring_(wiring),
         bot_(std::make_shared<telegram::BotIdentity>()),
         client_(wiring.http, telegram::ClientConfig{settings.api_url, settings.token}),
-        retry_(wiring.executor) {
+        backoff_(wiring.executor) {
     bot_->id = telegram::bot_id_of_token(settings.token);
   }
 
@@ -104,7 +101,6 @@ class TelegramPlatform final : public Platform {
   // Learns the bot's username (to recognise /cmd@ThisBot), then registers the webhook when a
   // public URL is configured.
   asio::awaitable<void> start() override {
-    std::chrono::seconds backoff{1};
     while (true) {
       auto me = co_await client_.get_me();
       if (me) {
@@ -113,11 +109,8 @@ class TelegramPlatform final : public Platform {
         break;
       }
       spdlog::warn("telegram: getMe failed ({}), retrying in {}s", me.error().message(),
-                   backoff.count());
-      retry_.expires_after(backoff);
-      auto [ec] = co_await retry_.async_wait(asio::as_tuple(asio::use_awaitable));
-      if (ec) co_return;
-      backoff = std::min(backoff * 2, std::chrono::seconds{60});
+                   backoff_.delay().count());
+      if (!co_await backoff_.wait()) co_return;
     }
     const std::string& public_url = wiring_.config.public_url;
     if (public_url.empty()) co_return;
@@ -134,14 +127,14 @@ class TelegramPlatform final : public Platform {
     }
   }
 
-  void stop() override { retry_.cancel(); }
+  void stop() override { backoff_.stop(); }
 
  private:
   const TelegramSettings& settings_;
   Wiring& wiring_;
   std::shared_ptr<telegram::BotIdentity> bot_;
   telegram::Client client_;
-  asio::steady_timer retry_;
+  StartupBackoff backoff_;
 };
 
 std::unique_ptr<Platform> make_telegram(const PlatformSettings& settings, Wiring& wiring) {
@@ -151,9 +144,8 @@ std::unique_ptr<Platform> make_telegram(const PlatformSettings& settings, Wiring
 }  // namespace
 
 std::string TelegramSettings::describe() const {
-  return std::string("telegram ") + (enabled() ? "on via " + api_url : std::string("off")) +
-         " (token " + (token.empty() ? "unset" : "set") + ", secret " +
-         (secret.empty() ? "unset" : "set") + ")";
+  return describe_platform("telegram", enabled(), api_url,
+                           {{"token", !token.empty()}, {"secret", !secret.empty()}});
 }
 
 PlatformModule telegram_module() {

@@ -71,7 +71,7 @@ struct PlatformModule {
 /// Paces a platform's start-up calls until they succeed: 1 s, doubling up to a minute.
 class StartupBackoff {
  public:
-  explicit StartupBackoff(boost::asio::any_io_executor executor) : timer_(std::move(executor)) {}
+  explicit StartupBackoff(const boost::asio::any_io_executor& executor) : timer_(executor) {}
   /// The wait before the next try.
   std::chrono::seconds delay() const { return delay_; }
   /// Waits delay(), then doubles it; false when stop() ended the wait.

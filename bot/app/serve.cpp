@@ -129,6 +129,7 @@ int serve() {
 
   Wiring wiring{ex, config, engine, deferred, http_client};
   std::vector<std::unique_ptr<Platform>> platforms;
+  platforms.reserve(enabled.size());
   for (const auto& [module, settings] : enabled) {
     platforms.push_back(module->make(*settings, wiring));
   }

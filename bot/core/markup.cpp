@@ -173,7 +173,7 @@ Doc parse_markdown(std::string_view text) {
     std::size_t text_at = 0;
     if (line.starts_with("#")) {
       std::size_t hashes = line.find_first_not_of('#');
-      if (hashes != std::string_view::npos && hashes <= 6 && line[hashes] == ' ') {
+      if (hashes <= 6 && line[hashes] == ' ') {  // npos (all '#') is > 6
         flush();
         doc.push_back(Block{Block::Kind::heading, parse_inline(trim(line.substr(hashes))), 0});
         continue;

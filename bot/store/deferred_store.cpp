@@ -102,6 +102,7 @@ boost::asio::awaitable<result<void>> DeferredStore::remove(DeferredEntry entry) 
 
 boost::asio::awaitable<result<long long>> DeferredStore::size() {
   std::vector<std::vector<std::string>> cmds;
+  cmds.reserve(kPartitions);
   for (int p = 0; p < kPartitions; ++p) cmds.push_back({"ZCARD", deferred_key(prefix_, p)});
   auto r = co_await redis_.pipeline(std::move(cmds));
   if (!r) co_return r.error();

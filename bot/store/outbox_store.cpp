@@ -312,6 +312,7 @@ boost::asio::awaitable<result<void>> OutboxStore::dead_letter(const OutboxEntry&
 
 boost::asio::awaitable<result<long long>> OutboxStore::dead_letter_count() {
   std::vector<Args> cmds;
+  cmds.reserve(kPartitions);
   for (int p = 0; p < kPartitions; ++p) cmds.push_back({"XLEN", dead_key(config_.prefix, p)});
   auto r = co_await redis_.pipeline(std::move(cmds));
   if (!r) co_return r.error();

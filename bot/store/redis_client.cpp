@@ -40,7 +40,7 @@ constexpr metrics::Gauge kRedisConnected{
 
 struct RedisClient::Impl : std::enable_shared_from_this<RedisClient::Impl> {
   Impl(asio::any_io_executor executor, RedisConfig cfg)
-      : strand(asio::make_strand(std::move(executor))),
+      : strand(asio::make_strand(executor)),
         config(std::move(cfg)),
         metrics(config.metrics ? *config.metrics : metrics::Registry::global()),
         retry_timer(strand),

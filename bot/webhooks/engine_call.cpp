@@ -10,8 +10,8 @@ namespace mc::webhooks {
 namespace asio = boost::asio;
 using HandleResult = boost::system::result<engine::Handled>;
 
-EngineCall::EngineCall(asio::any_io_executor executor, core::Inbound event)
-    : event_(std::move(event)), done_(std::move(executor), asio::steady_timer::time_point::max()) {}
+EngineCall::EngineCall(const asio::any_io_executor& executor, core::Inbound event)
+    : event_(std::move(event)), done_(executor, asio::steady_timer::time_point::max()) {}
 
 std::shared_ptr<EngineCall> EngineCall::start(asio::any_io_executor executor,
                                               engine::Engine& engine, core::Inbound event) {

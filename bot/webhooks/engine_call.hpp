@@ -34,7 +34,7 @@ class EngineCall {
   const boost::system::result<engine::Handled>& result() const { return *result_; }
   const core::Inbound& event() const { return event_; }
 
-  EngineCall(boost::asio::any_io_executor executor, core::Inbound event);
+  EngineCall(const boost::asio::any_io_executor& executor, core::Inbound event);
 
  private:
   core::Inbound event_;  ///< owned here: the engine reads it until the call finishes

@@ -1,5 +1,7 @@
 #include "bot/webhooks/outcome.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "bot/metrics/metrics.hpp"
 
 namespace mc::webhooks {
@@ -38,6 +40,21 @@ std::string_view label(Outcome outcome) {
 
 void count_update(std::string_view platform, std::string_view kind, std::string_view outcome) {
   metrics::Registry::global().inc(kUpdates, {platform, kind, outcome});
+}
+
+http::Handler webhook(std::string platform, engine::Engine& engine, Receive receive) {
+  return [platform = std::move(platform), &engine, receive = std::move(receive)](
+             http::Request req) -> boost::asio::awaitable<http::Response> {
+    Received received = receive(req);
+    if (received.answer) co_return respond(req, platform, *received.answer);
+    const auto handled = co_await engine.handle(received.event);
+    if (!handled) {
+      spdlog::warn("{}: update {} not handled, the platform will send it again: {}", platform,
+                   received.event.event_id, handled.error().message());
+    }
+    co_return respond(req, platform,
+                      Answer{outcome_of(handled), core::kind_name(received.event.kind), {}});
+  };
 }
 
 Outcome outcome_of(const boost::system::result<engine::Handled>& handled) {

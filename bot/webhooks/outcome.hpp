@@ -4,11 +4,14 @@
 // in microcourse_updates_total{platform, kind, outcome}. The transports (telegram.cpp, slack.cpp)
 // only say what happened.
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "bot/engine/engine.hpp"
 #include "bot/http/message.hpp"
+#include "bot/http/router.hpp"
 
 namespace mc::webhooks {
 
@@ -31,6 +34,20 @@ struct Answer {
   /// 401/400/503: the error text; 200: an optional JSON body (a challenge, an ephemeral note).
   std::string body;
 };
+
+/// What a platform's verify and parse made of one request: an answer of its own (refused,
+/// malformed, ignored, a challenge), or an event for the engine.
+struct Received {
+  std::optional<Answer> answer;  ///< set: answer so, without the engine
+  core::Inbound event;           ///< otherwise: what the engine handles
+};
+using Receive = std::function<Received(const http::Request&)>;
+
+/// The common webhook: receive -> engine -> 200 once the event's effects are durable (applied
+/// or duplicate), 503 with Retry-After when the store could not be reached (the platform sends
+/// it again). A platform whose webhook has this shape needs no file of its own here: its module
+/// builds the route with this and its adapter's verify and parse.
+http::Handler webhook(std::string platform, engine::Engine& engine, Receive receive);
 
 /// The HTTP response for `answer`, counted for `platform`.
 http::Response respond(const http::Request& req, std::string_view platform, const Answer& answer);

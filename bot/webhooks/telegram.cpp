@@ -8,43 +8,40 @@
 namespace mc::webhooks {
 namespace {
 
-constexpr std::string_view kPlatform = "telegram";
-
-boost::asio::awaitable<Answer> receive(engine::Engine& engine, const std::string& secret,
-                                       const telegram::BotIdentity& bot, const http::Request& req) {
+Received receive_update(const std::string& secret, const telegram::BotIdentity& bot,
+                        const http::Request& req) {
+  Received r;
   auto header = req.find("X-Telegram-Bot-Api-Secret-Token");
   std::string_view token;
   if (header != req.end()) token = header->value();
   if (!telegram::verify_secret(secret, token)) {
-    co_return Answer{Outcome::unauthorized, "unknown", "invalid secret token"};
+    r.answer = Answer{Outcome::unauthorized, "unknown", "invalid secret token"};
+    return r;
   }
   telegram::Parsed parsed = telegram::parse_update(req.body(), bot);
   switch (parsed.status) {
     case telegram::Parsed::Status::malformed:
-      co_return Answer{Outcome::malformed, "unknown", std::move(parsed.reason)};
+      r.answer = Answer{Outcome::malformed, "unknown", std::move(parsed.reason)};
+      break;
     case telegram::Parsed::Status::ignored:
       spdlog::debug("telegram: ignored update: {}", parsed.reason);
-      co_return Answer{Outcome::ignored, "ignored", {}};
+      r.answer = Answer{Outcome::ignored, "ignored", {}};
+      break;
     case telegram::Parsed::Status::event:
+      r.event = std::move(parsed.event);
       break;
   }
-  const auto handled = co_await engine.handle(parsed.event);
-  if (!handled) {
-    spdlog::warn("telegram: update {} not handled, Telegram will retry: {}", parsed.event.event_id,
-                 handled.error().message());
-  }
-  co_return Answer{outcome_of(handled), core::kind_name(parsed.event.kind), {}};
+  return r;
 }
 
 }  // namespace
 
 http::Handler telegram_webhook(engine::Engine& engine, std::string secret,
                                std::shared_ptr<const telegram::BotIdentity> bot) {
-  return [&engine, secret = std::move(secret),
-          bot = std::move(bot)](http::Request req) -> boost::asio::awaitable<http::Response> {
-    const Answer answer = co_await receive(engine, secret, *bot, req);
-    co_return respond(req, kPlatform, answer);
-  };
+  return webhook("telegram", engine,
+                 [secret = std::move(secret), bot = std::move(bot)](const http::Request& req) {
+                   return receive_update(secret, *bot, req);
+                 });
 }
 
 }  // namespace mc::webhooks

@@ -78,22 +78,29 @@ boost::asio::awaitable<result<std::vector<DeferredEntry>>> DeferredStore::claim(
     auto r = co_await eval(redis_, Script::deferred_claim, std::move(keys), std::move(args));
     if (!r) co_return r.error();
     if (r->type != Reply::Type::array) co_return unexpected(redis_, "deferred claim", *r);
-    for (const Reply& body : r->elements) {
-      if (auto entry = decode(body.str)) {
+    for (std::size_t k = 0; k + 1 < r->elements.size(); k += 2) {
+      const std::string& id = r->elements[k].str;
+      if (auto entry = decode(r->elements[k + 1].str); entry && entry->id == id) {
         out.push_back(std::move(*entry));
-      } else {
-        spdlog::error("store: dropping an unreadable deferred entry in partition {}", p);
+        continue;
       }
+      // Unreadable (a bug, or a newer instance's format): dropped, or it would come back after
+      // every lease.
+      spdlog::error("store: dropping the unreadable deferred entry {} in partition {}", id, p);
+      (void)co_await remove_at(p, id);
     }
   }
   co_return out;
 }
 
 boost::asio::awaitable<result<void>> DeferredStore::remove(DeferredEntry entry) {
-  const int p = partition_of(entry.event.learner);
+  co_return co_await remove_at(partition_of(entry.event.learner), entry.id);
+}
+
+boost::asio::awaitable<result<void>> DeferredStore::remove_at(int partition, std::string id) {
   std::vector<Args> cmds{{"MULTI"},
-                         {"ZREM", deferred_key(prefix_, p), entry.id},
-                         {"HDEL", deferred_data_key(prefix_, p), entry.id},
+                         {"ZREM", deferred_key(prefix_, partition), id},
+                         {"HDEL", deferred_data_key(prefix_, partition), id},
                          {"EXEC"}};
   auto r = co_await redis_.pipeline(std::move(cmds));
   if (!r) co_return r.error();

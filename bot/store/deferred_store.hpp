@@ -46,6 +46,8 @@ class DeferredStore {
   boost::asio::awaitable<boost::system::result<long long>> size();
 
  private:
+  boost::asio::awaitable<boost::system::result<void>> remove_at(int partition, std::string id);
+
   RedisClient& redis_;
   std::string prefix_;
   unsigned next_partition_ = 0;

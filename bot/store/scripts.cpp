@@ -121,6 +121,7 @@ for _, id in ipairs(ids) do
   local body = redis.call('HGET', KEYS[2], id)
   if body then
     redis.call('ZADD', KEYS[1], ARGV[3], id)
+    table.insert(out, id)
     table.insert(out, body)
   else
     redis.call('ZREM', KEYS[1], id)

@@ -46,8 +46,9 @@ extern const std::string_view kUnscheduleMissing;
 /// replaces) the entry and its due time together.
 extern const std::string_view kDeferredPut;
 
-/// KEYS: deferred zset, deferred data hash. ARGV: now (ms), limit, lease until (ms). Returns the
-/// claimed entries' JSON, each leased until ARGV[3]; ids whose data is gone leave the zset.
+/// KEYS: deferred zset, deferred data hash. ARGV: now (ms), limit, lease until (ms). Returns
+/// id, JSON, id, JSON... of the claimed entries, each leased until ARGV[3]; ids whose data is
+/// gone leave the zset.
 extern const std::string_view kDeferredClaim;
 
 }  // namespace mc::store::scripts

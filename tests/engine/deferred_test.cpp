@@ -14,6 +14,7 @@
 #include "bot/core/course.hpp"
 #include "bot/core/markup.hpp"
 #include "bot/store/deferred_store.hpp"
+#include "bot/store/keys.hpp"
 #include "bot/store/learner_store.hpp"
 #include "bot/store/redis_client.hpp"
 #include "bot/store/redis_url.hpp"
@@ -161,6 +162,20 @@ TEST_F(DeferredTest, StoreKeepsClaimsLeasesAndRemovesEntries) {
   ASSERT_TRUE(run(a.deferred_store->remove(got)));
   EXPECT_EQ(kept(a), 0);
   EXPECT_TRUE(run(a.deferred_store->claim(clock_ + 1h, 10, 30s)).value().empty());
+}
+
+TEST_F(DeferredTest, AnUnreadableEntryIsDroppedNotClaimedForever) {
+  Instance& a = instance();
+  const int p = store::partition_of("console:zed");
+  ASSERT_TRUE(
+      run(a.redis->command({"HSET", store::deferred_data_key("mc", p), "bad", "{not json"})));
+  ASSERT_TRUE(run(a.redis->command({"ZADD", store::deferred_key("mc", p), "0", "bad"})));
+  EXPECT_EQ(kept(a), 1);
+  EXPECT_TRUE(run(a.deferred_store->claim(clock_, 10, 30s)).value().empty());
+  EXPECT_EQ(kept(a), 0);
+  auto data = run(a.redis->command({"HLEN", store::deferred_data_key("mc", p)}));
+  ASSERT_TRUE(data);
+  EXPECT_EQ(data->integer, 0);
 }
 
 TEST_F(DeferredTest, SubmittedEventIsKeptThenAppliedWithItsFollowUp) {

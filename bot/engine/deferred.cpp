@@ -113,7 +113,7 @@ struct Deferred::Impl : std::enable_shared_from_this<Impl> {
       count("retried");
       spdlog::warn("deferred: {} of {} failed again ({}), attempt {}", entry.id,
                    entry.event.learner, handled.error().message(), entry.attempt);
-      // Not put back: the lease brings it back anyway, only later.
+      // If this fails too, the lease brings the entry back, only later.
       (void)co_await store.put(entry, now() + backoff(entry.attempt));
       co_return false;
     }
@@ -129,8 +129,10 @@ struct Deferred::Impl : std::enable_shared_from_this<Impl> {
     // Follow-up first, then remove: a crash in between repeats the follow-up, never loses it.
     co_await follow_up(entry, outcome);
     if (auto removed = co_await store.remove(entry); !removed) {
-      spdlog::warn("deferred: could not remove {} ({}); its next claim finds it handled", entry.id,
-                   removed.error().message());
+      spdlog::warn(
+          "deferred: could not remove {} ({}); after its lease it is found handled and "
+          "its follow-up runs again",
+          entry.id, removed.error().message());
     }
     co_return true;
   }
@@ -157,8 +159,11 @@ void Deferred::on_finished(std::string name, FollowUp follow_up) {
 }
 
 void Deferred::submit(core::Inbound event, std::string follow_up, std::string data) {
+  // An event without an id gets one, so handling it twice (a lost remove, a lease that ran
+  // out) applies it once.
+  if (event.event_id.empty()) event.event_id = random_id();
   store::DeferredEntry entry;
-  entry.id = event.event_id.empty() ? random_id() : event.event_id;
+  entry.id = event.event_id;
   entry.event = std::move(event);
   entry.follow_up = std::move(follow_up);
   entry.data = std::move(data);

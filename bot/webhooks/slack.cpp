@@ -32,19 +32,24 @@ std::string header(const http::Request& req, std::string_view name) {
 /// What a deferred request's follow-up needs: where to answer and how.
 struct FollowUpData {
   std::string response_url;
-  std::string kind;           ///< "command" or "press": the metric's kind label
-  bool note_success = false;  ///< tell the learner when it went through (commands)
+  std::string kind = "command";  ///< or "press": the metric's kind label
+  bool note_success = false;     ///< tell the learner when it went through (commands)
 
   std::string encode() const {
     return nlohmann::json{{"url", response_url}, {"kind", kind}, {"note", note_success}}.dump();
   }
+  /// Never throws: what can't be read is left at its default (no note, no response_url).
   static FollowUpData decode(const std::string& text) {
     FollowUpData d;
     auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (!j.is_object()) return d;
-    d.response_url = j.value("url", "");
-    d.kind = j.value("kind", "command");
-    d.note_success = j.value("note", false);
+    try {
+      d.response_url = j.value("url", "");
+      d.kind = j.value("kind", "command");
+      d.note_success = j.value("note", false);
+    } catch (const nlohmann::json::exception&) {
+      return FollowUpData{};
+    }
     return d;
   }
 };

@@ -60,7 +60,8 @@ class Platform {
 /// One platform's entry in the registry.
 struct PlatformModule {
   std::string_view name;
-  /// Its environment variables, for `microcourse env` and the README.
+  /// Its environment variables, for `microcourse env` and the README; the first one enables it
+  /// (its token).
   const std::vector<Variable>& (*variables)();
   /// Reads its section (problems go to the reader's errors); never null.
   std::shared_ptr<const PlatformSettings> (*load)(EnvReader& env);

@@ -169,9 +169,11 @@ int serve() {
   if (!platforms.empty()) {
     background.spawn("dispatcher", dispatcher.run());
   } else {
-    spdlog::warn(
-        "no platform is configured (TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN): nothing to "
-        "receive or send");
+    std::string known;
+    for (const PlatformModule& m : platform_modules()) {
+      known += (known.empty() ? "" : ", ") + std::string(m.variables().front().name);
+    }
+    spdlog::warn("no platform is configured ({}): nothing to receive or send", known);
   }
   background.spawn("scheduler", scheduler.run());
   background.spawn("deferred work", deferred.run());

@@ -55,9 +55,15 @@ struct LoadResult {
 /// problem too, so ok() means "there is something valid to serve".
 LoadResult load_directory(const std::filesystem::path& dir);
 
+/// What an author should look at although the course is valid: today, a right answer that is
+/// systematically the longest option (in at least 3 questions and more than half of them), which
+/// lets a learner pass by picking the longest. "file: warning: ..." lines for check.
+std::vector<Problem> advice(const core::Course& course);
+
 /// `microcourse check [dir]`: prints every problem ("file:line: message") and a count to `err`,
-/// a one-line summary per course to `out` ("phishing-basics: 6 lessons, 5 questions, ~20 min").
-/// Returns 0 when the directory is valid, 1 otherwise.
+/// a one-line summary per course to `out` ("phishing-basics: 6 lessons, 5 questions, ~20 min"),
+/// and each valid course's advice() to `err` as warnings. Returns 0 when the directory is valid
+/// (warnings or not), 1 otherwise.
 int check_command(const std::filesystem::path& dir, std::ostream& out, std::ostream& err);
 
 /// Limits of the format (content/README.md explains each to authors).

@@ -10,6 +10,7 @@
 #include "bot/core/commands.hpp"
 #include "bot/core/conversation.hpp"
 #include "bot/core/schedule.hpp"
+#include "bot/core/shuffle.hpp"
 #include "bot/core/text.hpp"
 
 namespace mc::core {
@@ -152,10 +153,13 @@ bool Conversation::try_typed_answer(std::string_view text) {
   const auto* q = std::get_if<Question>(&course->steps[static_cast<std::size_t>(e->step)]);
   if (q == nullptr) return false;
   const char c = lower(text)[0];
-  int option = -1;
-  if (c >= '1' && c <= '9') option = c - '1';
-  if (c >= 'a' && c <= 'h') option = c - 'a';
-  if (option < 0 || option >= static_cast<int>(q->options.size())) return false;
+  int shown = -1;  // the position on screen, as the buttons are numbered
+  if (c >= '1' && c <= '9') shown = c - '1';
+  if (c >= 'a' && c <= 'h') shown = c - 'a';
+  const int n = static_cast<int>(q->options.size());
+  if (shown < 0 || shown >= n) return false;
+  const int option =
+      option_order(state_.id, course->id, e->attempt, q->id, n)[static_cast<std::size_t>(shown)];
   answer(*course, *e, e->step, option, /*origin=*/"");
   return true;
 }
@@ -285,7 +289,8 @@ void Conversation::answer(const Course& course, Enrollment& e, int step, int opt
 
 void Conversation::present_current(const Course& course, Enrollment& e) {
   if (e.step < static_cast<int>(course.steps.size())) {
-    say(screens::step_body(course, e.step), screens::step_keyboard(course, e.step));
+    say(screens::step_body(course, e.step),
+        screens::step_keyboard(course, e.step, state_.id, e.attempt));
     refresh_home();
     return;
   }

@@ -20,7 +20,7 @@ void Conversation::on_tick() {
   if (push.awaiting_since != Time{}) {
     if (push.reminders < schedule_.reminders_max) {
       push.reminders += 1;
-      say(screens::nudge(course, *e));
+      say(screens::nudge(course, *e, state_.id));
       push.next_due = plan_after_push(push.reminders);
       return;
     }

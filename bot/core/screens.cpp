@@ -7,6 +7,7 @@
 #include "bot/core/action.hpp"
 #include "bot/core/commands.hpp"
 #include "bot/core/schedule.hpp"
+#include "bot/core/shuffle.hpp"
 
 namespace mc::core::screens {
 namespace {
@@ -295,13 +296,15 @@ Doc step_body(const Course& course, int step) {
   return doc;
 }
 
-Keyboard step_keyboard(const Course& course, int step) {
+Keyboard step_keyboard(const Course& course, int step, std::string_view learner, int attempt) {
   const Step& s = course.steps[static_cast<std::size_t>(step)];
   Keyboard keyboard;
   if (const auto* q = std::get_if<Question>(&s)) {
-    for (std::size_t i = 0; i < q->options.size(); ++i) {
-      keyboard.push_back({Button{q->options[i], encode(Action{Action::Kind::answer, course.id, step,
-                                                              static_cast<int>(i)})}});
+    // Shown shuffled; each button carries its option's index, so the order is only what is seen.
+    for (int option :
+         option_order(learner, course.id, attempt, q->id, static_cast<int>(q->options.size()))) {
+      keyboard.push_back({Button{q->options[static_cast<std::size_t>(option)],
+                                 encode(Action{Action::Kind::answer, course.id, step, option})}});
     }
     return keyboard;
   }
@@ -371,7 +374,7 @@ Doc nothing_to_continue() { return {paragraph("You have no course in progress. P
 
 // ---- the daily push -------------------------------------------------------------------------
 
-Screen nudge(const Course& course, const Enrollment& enrollment) {
+Screen nudge(const Course& course, const Enrollment& enrollment, std::string_view learner) {
   const Step& s = course.steps[static_cast<std::size_t>(enrollment.step)];
   Doc doc;
   if (const auto* lesson = std::get_if<Lesson>(&s)) {
@@ -383,7 +386,7 @@ Screen nudge(const Course& course, const Enrollment& enrollment) {
                              plain(" is waiting for your answer:")}));
     doc.insert(doc.end(), q.prompt.begin(), q.prompt.end());
   }
-  return {std::move(doc), step_keyboard(course, enrollment.step)};
+  return {std::move(doc), step_keyboard(course, enrollment.step, learner, enrollment.attempt)};
 }
 
 Screen paused_for_silence(const Course& course, const LearnerState& state) {

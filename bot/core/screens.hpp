@@ -59,8 +59,9 @@ Doc starting_again(const Course& course, int attempt);
 Doc course_intro(const Course& course);
 /// The lesson or question at `step`, with its position in the course.
 Doc step_body(const Course& course, int step);
-/// The question's options, or the lesson's button on to the next step.
-Keyboard step_keyboard(const Course& course, int step);
+/// The question's options in `learner`'s order for `attempt` (shuffle.hpp), or the lesson's
+/// button on to the next step.
+Keyboard step_keyboard(const Course& course, int step, std::string_view learner, int attempt);
 /// The question at `step` as it stays in the chat once answered with `option`.
 Doc answered_question(const Course& course, int step, int option, bool right);
 /// Right or wrong, the right answer, and the explanation.
@@ -74,7 +75,7 @@ Doc nothing_to_continue();
 // ---- the daily push -------------------------------------------------------------------------
 
 /// A short reminder of the awaited step, carrying its buttons again.
-Screen nudge(const Course& course, const Enrollment& enrollment);
+Screen nudge(const Course& course, const Enrollment& enrollment, std::string_view learner);
 /// Pushes went unanswered, so we paused them; `course` is the one to continue.
 Screen paused_for_silence(const Course& course, const LearnerState& state);
 

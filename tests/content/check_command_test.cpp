@@ -41,6 +41,25 @@ TEST(CheckCommand, ShippedContentPasses) {
   EXPECT_NE(r.out.find("OK: 2 courses in " + dir.string() + "\n"), std::string::npos) << r.out;
 }
 
+TEST(CheckCommand, WarnsWhenTheRightAnswerIsSystematicallyTheLongest) {
+  TempDir dir;
+  std::string text = "---\nid: long\ntitle: Long\nsummary: S\n---\n## Lesson: L\nText.\n";
+  for (int i = 1; i <= 4; ++i) {
+    const std::string n = std::to_string(i);
+    // The right answer is the longest in questions 1-3; in question 4 a wrong one is longer.
+    text += "## Question: Q" + n + "?\n- [ ] No\n- [x] " +
+            (i < 4 ? "Yes, because of the reason" : "Yes") + "\n- [ ] Maybe\n> E.\n";
+  }
+  dir.write("long.md", text);
+  CheckRun r = run(dir.path());
+  EXPECT_EQ(r.code, 0) << r.err;  // a warning, not a problem
+  EXPECT_NE(r.err.find("long.md: warning: the right answer is the longest option in 3 of 4 "
+                       "questions"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("OK: 1 course"), std::string::npos) << r.out;
+}
+
 TEST(CheckCommand, SummaryUsesSingularsAndEstimatedMinutes) {
   TempDir dir;
   dir.write("one.md",

@@ -10,6 +10,7 @@
 
 #include "bot/content/loader.hpp"
 #include "bot/core/markup.hpp"
+#include "bot/core/shuffle.hpp"
 
 namespace mc::content {
 namespace {
@@ -51,6 +52,46 @@ class ShippedContent : public ::testing::Test {
   }
   LoadResult result_;
 };
+
+TEST_F(ShippedContent, PressingTheSamePositionEveryTimeLandsNearChance) {
+  // Before options were shuffled, the right answer sat in position 2 or 3 of every sample
+  // question, and pressing the third button passed both courses (71%).
+  constexpr int kLearners = 1'000;
+  for (const core::Course& course : result_.catalog.courses()) {
+    int questions = 0;
+    std::size_t fewest_options = 8;
+    for (const core::Step& step : course.steps) {
+      if (const auto* q = std::get_if<core::Question>(&step)) {
+        ++questions;
+        fewest_options = std::min(fewest_options, q->options.size());
+      }
+    }
+    ASSERT_GT(questions, 0) << course.id;
+    for (std::size_t position = 0; position < fewest_options; ++position) {
+      SCOPED_TRACE(course.id + ", always position " + std::to_string(position + 1));
+      long total = 0;
+      int passed = 0;
+      for (int i = 0; i < kLearners; ++i) {
+        const std::string learner = "telegram:1:" + std::to_string(i);
+        int right = 0;
+        for (const core::Step& step : course.steps) {
+          const auto* q = std::get_if<core::Question>(&step);
+          if (q == nullptr) continue;
+          const auto order =
+              core::option_order(learner, course.id, 1, q->id, static_cast<int>(q->options.size()));
+          if (order[position] == q->correct) ++right;
+        }
+        const int score = right * 100 / questions;
+        total += score;
+        if (score >= course.pass_mark) ++passed;
+      }
+      const double mean = static_cast<double>(total) / kLearners;
+      // Chance is 1 / options (25-33% for the samples); the pass mark is 70%.
+      EXPECT_LT(mean, 40.0);
+      EXPECT_LT(passed, kLearners / 10);
+    }
+  }
+}
 
 TEST_F(ShippedContent, LoadsWithoutProblems) {
   EXPECT_TRUE(result_.ok());

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "bot/core/action.hpp"
+#include "bot/core/shuffle.hpp"
 #include "tests/core/test_learner.hpp"
 
 namespace mc::core {
@@ -198,7 +201,13 @@ TEST(Journey, RightAnswerGetsFeedbackAndTheNextQuestion) {
   EXPECT_NE(text_of(d.out[2]).find("✅ Correct!"), std::string::npos);
   EXPECT_NE(text_of(d.out[2]).find("Because 1."), std::string::npos);
   EXPECT_NE(text_of(d.out[3]).find("Question 2/2"), std::string::npos);
-  EXPECT_EQ(buttons(d.out[3]), (std::vector<std::string>{"A", "B"}));
+  // q2's options, in this learner's shuffled order for this attempt.
+  const std::vector<std::string> options{"A", "B"};
+  std::vector<std::string> shown;
+  for (int i : option_order("test:1:42", "alpha", 1, "q2", 2)) {
+    shown.push_back(options[static_cast<std::size_t>(i)]);
+  }
+  EXPECT_EQ(buttons(d.out[3]), shown);
   const Enrollment& e = l.enrollment("alpha");
   EXPECT_EQ(e.answered, 1);
   EXPECT_EQ(e.correct, 1);
@@ -327,11 +336,21 @@ TEST(Journey, ResumingAnActiveCourseRepeatsTheCurrentStep) {
 }
 
 TEST(Journey, TypedOptionAnswersTheWaitingQuestion) {
+  // A typed number or letter is the option's position as shown: q1's options are shuffled for
+  // this learner and attempt, so find where the right one ("B", option 1) and a wrong one sit.
+  const std::vector<int> shown = option_order("test:1:42", "alpha", 1, "q1", 3);
+  const auto at = std::find(shown.begin(), shown.end(), 1) - shown.begin();
+  const auto wrong = (at + 1) % 3;
+  const std::string right_digit(1, static_cast<char>('1' + at));
+  const std::string right_letter(1, static_cast<char>('a' + at));
+  const std::string wrong_digit(1, static_cast<char>('1' + wrong));
+  const std::string wrong_upper(1, static_cast<char>('A' + wrong));
   struct Case {
-    const char* typed;
+    std::string typed;
     bool right;
   };
-  for (const Case& c : {Case{"2", true}, Case{"b", true}, Case{"1", false}, Case{"A", false}}) {
+  for (const Case& c : {Case{right_digit, true}, Case{right_letter, true}, Case{wrong_digit, false},
+                        Case{wrong_upper, false}}) {
     SCOPED_TRACE(c.typed);
     Learner l;
     to_first_question(l);

@@ -7,6 +7,7 @@
 #include "bot/core/action.hpp"
 #include "bot/core/journey.hpp"
 #include "bot/core/schedule.hpp"
+#include "bot/core/shuffle.hpp"
 #include "tests/core/test_learner.hpp"
 
 namespace mc::core {
@@ -201,8 +202,13 @@ TEST(Push, AQuestionNudgeRepeatsThePromptAndAnswers) {
   Decision nudge = l.tick_when_due();
   ASSERT_EQ(nudge.out.size(), 1u);
   EXPECT_TRUE(mentions(nudge, "Pick A for q1")) << text_of(nudge);
+  // The question's buttons again, in the same shuffled order as when it was pushed.
+  const auto order = option_order("test:1:42", "alpha", 1, "q1", 2);
   ASSERT_EQ(all_buttons(nudge.out[0]).size(), 2u);
-  EXPECT_EQ(all_buttons(nudge.out[0])[0].data, encode(Action{Action::Kind::answer, "alpha", 2, 0}));
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(all_buttons(nudge.out[0])[i].data,
+              encode(Action{Action::Kind::answer, "alpha", 2, order[i]}));
+  }
 }
 
 TEST(Push, RemindersWaitForWakingHours) {

@@ -81,7 +81,9 @@ void Conversation::handle() {
 void Conversation::on_text() {
   std::string_view text = trim(event_.text, kAsciiSpace);
   if (text.empty()) return;
-  if (try_typed_answer(text)) return;
+  // Never in a group: "1" there would answer the learner's private question and post the
+  // feedback, right answer included, for the whole group to read.
+  if (!event_.group && try_typed_answer(text)) return;
   std::string_view word = text.substr(0, text.find_first_of(" \t\n"));
   std::string_view rest = trim(text.substr(word.size()), kAsciiSpace);
   if (!word.empty() && word.front() == '/') word.remove_prefix(1);
@@ -165,6 +167,11 @@ bool Conversation::try_typed_answer(std::string_view text) {
 }
 
 void Conversation::on_press() {
+  if (event_.group) {  // buttons count only in the private chat
+    ack(Toast::none);
+    say(screens::private_chat_only());
+    return;
+  }
   auto action = decode_action(event_.text);
   if (!action) {
     ack(Toast::inactive_button);

@@ -416,6 +416,45 @@ TEST(Journey, GroupChatsAreSentToAPrivateChat) {
   EXPECT_TRUE(l.state().address.route.empty());  // pushes never go to the group
 }
 
+/// What `l` sends from a group chat it is in.
+Inbound in_group(const Learner& l, Inbound::Kind kind, std::string text) {
+  Inbound e;
+  e.kind = kind;
+  e.learner = l.id();
+  e.reply_to = {"test:1", "-100"};
+  e.group = true;
+  e.text = std::move(text);
+  if (kind == Inbound::Kind::press) e.interaction = "cb-group";
+  return e;
+}
+
+TEST(Journey, TypedAnswerInAGroupChangesNothingAndSaysNothingAboutTheAnswer) {
+  for (const char* typed : {"1", "2", "3", "b"}) {
+    SCOPED_TRACE(typed);
+    Learner l;
+    to_first_question(l);  // a question waits in the private chat
+    const LearnerState before = l.state();
+    Decision d = l.apply(in_group(l, Inbound::Kind::text, typed));
+    ASSERT_EQ(d.out.size(), 1u);
+    EXPECT_EQ(d.out[0].to.chat, "-100");
+    EXPECT_NE(text_of(d.out[0]).find("private chat"), std::string::npos);
+    EXPECT_EQ(text_of(d.out[0]).find("Correct"), std::string::npos);
+    EXPECT_EQ(text_of(d.out[0]).find("Not quite"), std::string::npos);
+    EXPECT_EQ(l.enrollment("alpha").answered, 0);
+    EXPECT_EQ(l.enrollment("alpha").step, before.enrollments[0].step);
+  }
+}
+
+TEST(Journey, APressInAGroupChangesNothing) {
+  Learner l;
+  to_first_question(l);
+  const Enrollment before = l.enrollment("alpha");
+  Decision d = l.apply(in_group(l, Inbound::Kind::press, encode(answer("alpha", 2, 1))));
+  ASSERT_EQ(kinds(d), (std::vector{K::ack, K::send}));
+  EXPECT_NE(text_of(d.out[1]).find("private chat"), std::string::npos);
+  EXPECT_EQ(l.enrollment("alpha"), before);
+}
+
 TEST(Journey, BlockedLearnerIsMarkedAndComesBack) {
   Learner l;
   l.command("start", "alpha");

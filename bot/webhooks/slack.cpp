@@ -106,29 +106,29 @@ struct SlackTransport::State : std::enable_shared_from_this<State> {
       (void)co_await self->wait(call, std::chrono::seconds(1));
     }
     if (call->handled()) {
-      count_update(kPlatform, data.kind, "applied_late");
       spdlog::info("slack: {} of {} saved after the answer", data.kind, call->event().learner);
-      self->after_applied(call->event());
-      if (data.note_success && !data.response_url.empty()) {
-        (void)co_await self->client.respond(data.response_url,
-                                            slack::render_note(slack::Note::saved_later));
-      }
+      co_await self->went_through(call->event(), data);
       co_return;
     }
     spdlog::warn("slack: {} of {} not saved yet, deferred", data.kind, call->event().learner);
     self->deferred.submit(call->event(), std::string(kSlackFollowUp), data.encode());
   }
 
+  /// A request answered without its effects went through after all (late, or deferred).
+  asio::awaitable<void> went_through(const core::Inbound& event, const FollowUpData& data) {
+    count_update(kPlatform, data.kind, "applied_late");
+    after_applied(event);
+    if (data.note_success && !data.response_url.empty()) {
+      (void)co_await client.respond(data.response_url,
+                                    slack::render_note(slack::Note::saved_later));
+    }
+  }
+
   asio::awaitable<void> on_deferred_finished(const store::DeferredEntry& entry,
                                              engine::DeferredOutcome outcome) {
     const FollowUpData data = FollowUpData::decode(entry.data);
     if (outcome == engine::DeferredOutcome::applied) {
-      count_update(kPlatform, data.kind, "applied_late");
-      after_applied(entry.event);
-      if (data.note_success && !data.response_url.empty()) {
-        (void)co_await client.respond(data.response_url,
-                                      slack::render_note(slack::Note::saved_later));
-      }
+      co_await went_through(entry.event, data);
       co_return;
     }
     count_update(kPlatform, data.kind, "gave_up");

@@ -18,10 +18,6 @@ std::string default_instance_id() {
   return std::string(host[0] != '\0' ? host : "instance") + "-" + std::to_string(getpid());
 }
 
-}  // namespace
-
-namespace {
-
 const std::vector<Variable>& common_variables() {
   static const std::vector<Variable> vars = {
       {"PORT", "8080", "TCP port of the webhook server"},
